@@ -1,0 +1,65 @@
+"""The ``servmodel`` command line: thin wrappers over the public API."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+
+import click
+import typer
+
+from servmodel.cli import data
+from servmodel.cli._common import DEBUG, err_console, setup_logging
+from servmodel.errors import ServmodelError
+
+app = typer.Typer(
+    name="servmodel",
+    help="Producer-service input intensity of manufacturing: data, panel and Bayesian "
+    "models, tables. Exit codes: 0 success, 1 data or model error, 2 usage error.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(data.app, name="data")
+
+
+@app.callback()
+def _root(
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks on errors."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="More log detail."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only warnings and errors."),
+) -> None:
+    DEBUG["on"] = debug
+    setup_logging(verbose, quiet)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; servmodel's errors become one line on stderr and an exit code."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except ServmodelError as exc:
+        if DEBUG["on"]:
+            traceback.print_exc()
+        err_console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        return exc.exit_code
+    except click.exceptions.Abort:
+        err_console.print("aborted", markup=False)
+        return 130
+    except click.exceptions.ClickException as exc:
+        exc.show()
+        return 2
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code or 0)
+    except KeyboardInterrupt:
+        err_console.print("interrupted", markup=False)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

@@ -1,0 +1,170 @@
+"""`servmodel data`: build the intensity panel and summarise it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from servmodel.cli._common import (
+    CountriesOpt,
+    CovariatesOpt,
+    DefinitionOpt,
+    MappingOpt,
+    PanelOpt,
+    SourceOpt,
+    YearsOpt,
+    console,
+    err_console,
+)
+from servmodel.errors import DataError
+from servmodel.intensity import IntensityPanel, panel_from_source, read_panel
+from servmodel.intensity.summary import summarize_panel
+from servmodel.io import WIOD_YEARS
+from servmodel.options import Measure, parse_years, validate_choice
+
+app = typer.Typer(help="Build and summarise the producer-service intensity panel.",
+                  no_args_is_help=True)
+
+
+def build_with_progress(
+    source: str,
+    years: str | None,
+    definition: str,
+    mapping: Path | None,
+    countries: Path | None,
+    covariates: Path | None,
+) -> IntensityPanel:
+    """Build a panel, showing a progress bar over years on stderr."""
+    wanted = parse_years(years)
+    total = len(wanted) if wanted is not None else (len(WIOD_YEARS) if source == "wiod2013"
+                                                     else None)
+    with Progress(TextColumn("building panel"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.description}"), console=err_console,
+                  transient=True) as bar:
+        task = bar.add_task("", total=total)
+        return panel_from_source(
+            source, years=wanted, definitions=definition, mapping=mapping,
+            countries=countries, covariates=covariates,
+            progress=lambda y: bar.update(task, advance=1, description=str(y)),
+        )
+
+
+def select_panel(panel: IntensityPanel, definition: str, years: str | None) -> IntensityPanel:
+    """Keep the requested definitions and years of a panel read from a file."""
+    f = panel.frame
+    keep = np.ones(len(f), dtype=bool)
+    if definition != "all":
+        names = [d.strip() for d in definition.split(",") if d.strip()]
+        unknown = sorted(set(names) - set(f["definition"]))
+        if unknown:
+            raise DataError(
+                f"{panel.source}: no definition {', '.join(unknown)} in the panel; it holds "
+                f"{', '.join(sorted(f['definition'].unique()))}"
+            )
+        keep &= f["definition"].isin(names).to_numpy()
+    wanted = parse_years(years)
+    if wanted is not None:
+        keep &= f["year"].isin(wanted).to_numpy()
+    if not keep.any():
+        raise DataError(f"{panel.source}: no rows for years {years}")
+    return panel.with_frame(f.loc[keep].reset_index(drop=True))
+
+
+@app.command("build")
+def build(
+    out: Annotated[Path, typer.Option("--out", help="Output file: .csv or .parquet.")],
+    source: SourceOpt = "wiod2013",
+    definition: DefinitionOpt = "all",
+    years: YearsOpt = None,
+    covariates: CovariatesOpt = None,
+    mapping: MappingOpt = None,
+    countries: CountriesOpt = None,
+) -> None:
+    """Build the panel (country x industry x year x definition) and write it to OUT.
+
+    Examples:
+
+      servmodel data build --out panel.csv
+
+      servmodel data build --definition kibs --years 2000-2011 --out kibs.parquet
+
+      servmodel data build --definition c27,c28,c30 --covariates rd.csv --out panel.csv
+
+      servmodel data build --source my_table.csv --mapping sectors.csv --out mine.csv
+    """
+    from servmodel._fileio import table_format
+
+    table_format(out)  # reject a bad extension before the work
+    panel = build_with_progress(source, years, definition, mapping, countries, covariates)
+    panel.write(out)
+    f = panel.frame
+    console.print(
+        f"wrote {out}: {len(f):,} rows = {f['country'].nunique()} countries x "
+        f"{f['industry'].nunique()} industries x {f['year'].nunique()} years x "
+        f"{f['definition'].nunique()} definitions ({len(panel.dropped)} zero-output rows dropped)"
+    )
+
+
+@app.command("summary")
+def summary(
+    panel: PanelOpt = None,
+    source: SourceOpt = "wiod2013",
+    definition: DefinitionOpt = "all",
+    years: YearsOpt = None,
+    measure: Annotated[str, typer.Option("--measure", help="Measure to rank by.")] = "direct",
+    highlight: Annotated[str, typer.Option("--highlight", help="Country to highlight.")] = "KOR",
+) -> None:
+    """Coverage, mean intensity by definition, and each country's rank in manufacturing
+    intensity in the first and last year (1 = highest), with one country highlighted.
+
+    Examples:
+
+      servmodel data summary
+
+      servmodel data summary --definition standard --measure total
+
+      servmodel data summary --panel panel.csv --highlight MEX
+    """
+    validate_choice(measure, Measure, "measure")
+    if panel is not None:
+        data = select_panel(read_panel(panel), definition, years)
+    else:
+        data = build_with_progress(source, years, definition, None, None, None)
+    s = summarize_panel(data, measure)
+    cov = Table(title=f"Coverage ({data.source})")
+    for col in ("definition", "rows", "countries", "industries", "years", "zeros in " + measure):
+        cov.add_column(col, justify="right" if col != "definition" else "left")
+    for r in s.coverage.itertuples():
+        cov.add_row(r.definition, f"{r.rows:,}", str(r.countries), str(r.industries),
+                    f"{r.first_year}-{r.last_year}", str(r.zeros))
+    console.print(cov)
+    if panel is None:
+        console.print(f"{len(data.dropped)} country-industry-years with zero gross output dropped")
+    means = Table(title="Mean intensity by definition (unweighted)")
+    means.add_column("definition")
+    value_cols = [c for c in s.means.columns if c != "definition"]
+    for c in value_cols:
+        means.add_column(c, justify="right")
+    for r in s.means.itertuples(index=False):
+        means.add_row(r[0], *(f"{v:.4f}" for v in r[1:]))
+    console.print(means)
+    years_ = sorted(int(c.split("_")[1]) for c in s.ranks.columns if c.startswith("rank_"))
+    for d, part in s.ranks.groupby("definition", sort=False):
+        t = Table(title=f"Manufacturing {measure} intensity (output-weighted), {d}; rank 1 = highest")
+        t.add_column("country")
+        for y in years_:
+            t.add_column(f"{measure} {y}", justify="right")
+            t.add_column(f"rank {y}", justify="right")
+        for r in part.itertuples(index=False):
+            row = r._asdict()
+            cells = [str(row["country"])]
+            for y in years_:
+                cells += [f"{row[f'{measure}_{y}']:.4f}", str(row[f"rank_{y}"])]
+            style = "bold reverse" if row["country"] == highlight else None
+            t.add_row(*cells, style=style)
+        console.print(t)

@@ -1,0 +1,45 @@
+"""From input-output tables to the tidy producer-service intensity panel."""
+
+from servmodel.intensity.classification import (
+    TECH_LEVELS,
+    TECH_SCORE,
+    CountryInfo,
+    IndustryClassification,
+    read_country_info,
+    read_sector_mapping,
+    wiod_classification,
+    wiod_country_info,
+)
+from servmodel.intensity.covariates import merge_covariates
+from servmodel.intensity.definitions import REGISTRY, ServiceDefinition, resolve_definitions
+from servmodel.intensity.measures import MEASURES, supplier_requirements
+from servmodel.intensity.panel import (
+    PANEL_COLUMNS,
+    IntensityPanel,
+    build_panel,
+    read_panel,
+)
+from servmodel.intensity.sources import EMBEDDED, panel_from_source
+
+__all__ = [
+    "EMBEDDED",
+    "MEASURES",
+    "PANEL_COLUMNS",
+    "REGISTRY",
+    "TECH_LEVELS",
+    "TECH_SCORE",
+    "CountryInfo",
+    "IndustryClassification",
+    "IntensityPanel",
+    "ServiceDefinition",
+    "build_panel",
+    "merge_covariates",
+    "panel_from_source",
+    "read_country_info",
+    "read_panel",
+    "read_sector_mapping",
+    "resolve_definitions",
+    "supplier_requirements",
+    "wiod_classification",
+    "wiod_country_info",
+]

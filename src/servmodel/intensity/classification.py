@@ -1,0 +1,158 @@
+"""Industry roles (manufacturing, producer service), OECD technology classes, OECD membership.
+
+The WIOD classification comes from ``data/wiod2013/sectors.csv``: the OECD ISIC Rev.3
+technology-intensity classes of Hatzichronoglou (1997), "Revision of the high-technology sector
+and product classification", OECD STI Working Papers 1997/2, mapped to WIOD's industries.
+A user's own table brings a mapping file instead (see :func:`read_sector_mapping`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+import pandas as pd
+
+from servmodel._fileio import read_table
+from servmodel.errors import DataError
+from servmodel.io.wiod2013 import embedded_data_dir
+
+TECH_LEVELS: tuple[str, ...] = ("low", "medium-low", "medium-high", "high")
+TECH_SCORE: Mapping[str, int] = MappingProxyType({t: k + 1 for k, t in enumerate(TECH_LEVELS)})
+ROLES: tuple[str, ...] = ("manufacturing", "producer_service", "other")
+
+
+@dataclass(frozen=True)
+class IndustryClassification:
+    """Which industries are manufacturing, their technology class, and named services.
+
+    Attributes
+    ----------
+    manufacturing
+        Manufacturing industry codes, in table order.
+    tech
+        Technology class (one of ``TECH_LEVELS``) of each manufacturing industry.
+    producer_services
+        Producer-service codes declared by a mapping file (empty for WIOD, whose
+        definitions live in the registry).
+    names
+        Industry names where known.
+    source
+        Where the classification came from.
+    """
+
+    manufacturing: tuple[str, ...]
+    tech: Mapping[str, str]
+    producer_services: tuple[str, ...] = ()
+    names: Mapping[str, str] = field(default_factory=dict)
+    source: str = "<memory>"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "tech", MappingProxyType(dict(self.tech)))
+        object.__setattr__(self, "names", MappingProxyType(dict(self.names)))
+        for code in self.manufacturing:
+            level = self.tech.get(code)
+            if level not in TECH_LEVELS:
+                raise DataError(
+                    f"{self.source}: manufacturing industry {code!r} has technology class "
+                    f"{level!r}; use one of {', '.join(TECH_LEVELS)}"
+                )
+
+    def check_covers(self, industries: tuple[str, ...], source: str) -> None:
+        """Raise ``DataError`` unless every classified code is an industry of the table."""
+        known = set(industries)
+        missing = [c for c in (*self.manufacturing, *self.producer_services) if c not in known]
+        if missing:
+            raise DataError(
+                f"{source}: classification {self.source} names industries not in the table: "
+                f"{', '.join(missing[:5])}; the table's industries are "
+                f"{', '.join(industries[:12])}{' ...' if len(industries) > 12 else ''}"
+            )
+        if not self.manufacturing:
+            raise DataError(f"{self.source}: no manufacturing industries are declared")
+
+
+def wiod_classification() -> IndustryClassification:
+    """The classification of the 35 WIOD 2013 industries (``sectors.csv``)."""
+    path = embedded_data_dir() / "sectors.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    manu = frame[frame["group"] == "manufacturing"]
+    return IndustryClassification(
+        manufacturing=tuple(manu["code"]),
+        tech=dict(zip(manu["code"], manu["oecd_tech"], strict=True)),
+        names=dict(zip(frame["code"], frame["name"], strict=True)),
+        source=str(path.name),
+    )
+
+
+def read_sector_mapping(path: str | os.PathLike[str]) -> IndustryClassification:
+    """Read a mapping from one's own industry codes to roles and technology classes.
+
+    The file (CSV or Parquet) has columns ``industry``, ``role`` (``manufacturing``,
+    ``producer_service`` or ``other``), ``tech`` (a technology class for manufacturing rows,
+    empty otherwise) and optionally ``name``.
+    """
+    p = Path(path)
+    frame = read_table(p, what="sector mapping", dtype={"industry": str, "role": str, "tech": str})
+    missing = [c for c in ("industry", "role", "tech") if c not in frame.columns]
+    if missing:
+        raise DataError(
+            f"{p}: missing column(s) {', '.join(missing)}; a sector mapping needs "
+            "industry, role, tech (and optionally name)"
+        )
+    frame = frame.fillna({"tech": "", "role": ""})
+    bad_role = ~frame["role"].isin(ROLES)
+    if bad_role.any():
+        i = int(bad_role.to_numpy().nonzero()[0][0])
+        raise DataError(
+            f"{p}: line {i + 2}: role {frame['role'].iloc[i]!r}; use one of {', '.join(ROLES)}"
+        )
+    dup = frame["industry"].duplicated()
+    if dup.any():
+        raise DataError(f"{p}: industry {frame['industry'][dup].iloc[0]!r} is listed twice")
+    manu = frame[frame["role"] == "manufacturing"]
+    names = dict(zip(frame["industry"], frame["name"], strict=True)) if "name" in frame else {}
+    return IndustryClassification(
+        manufacturing=tuple(manu["industry"]),
+        tech=dict(zip(manu["industry"], manu["tech"], strict=True)),
+        producer_services=tuple(frame.loc[frame["role"] == "producer_service", "industry"]),
+        names=names,
+        source=p.name,
+    )
+
+
+@dataclass(frozen=True)
+class CountryInfo:
+    """Country names and the year each joined the OECD (``None``: not a member)."""
+
+    oecd_since: Mapping[str, int | None]
+    names: Mapping[str, str] = field(default_factory=dict)
+
+    def is_oecd(self, country: str, year: int) -> bool | None:
+        """OECD membership in ``year``; ``None`` when the country is not listed."""
+        if country not in self.oecd_since:
+            return None
+        since = self.oecd_since[country]
+        return since is not None and year >= since
+
+
+def read_country_info(path: str | os.PathLike[str]) -> CountryInfo:
+    """Read a country file with columns ``code``, ``name``, ``oecd_member_since``."""
+    p = Path(path)
+    frame = read_table(p, what="country file", dtype={"code": str, "name": str})
+    missing = [c for c in ("code", "oecd_member_since") if c not in frame.columns]
+    if missing:
+        raise DataError(f"{p}: missing column(s) {', '.join(missing)}")
+    since = pd.to_numeric(frame["oecd_member_since"], errors="coerce")
+    return CountryInfo(
+        oecd_since={c: (None if pd.isna(s) else int(s)) for c, s in zip(frame["code"], since)},
+        names=dict(zip(frame["code"], frame.get("name", frame["code"]))),
+    )
+
+
+def wiod_country_info() -> CountryInfo:
+    """Names and OECD accession years of the WIOD 2013 economies (``countries.csv``)."""
+    return read_country_info(embedded_data_dir() / "countries.csv")

@@ -1,0 +1,55 @@
+"""Allowed option values, each as a ``Literal``, with one validator and shared parsers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Literal, get_args
+
+from servmodel.errors import UsageError
+
+Measure = Literal["direct", "direct_domestic", "direct_foreign", "share_intermediate", "total"]
+DefinitionName = Literal["kibs", "producer", "standard", "broad"]
+Scope = Literal["manufacturing", "economy"]
+
+
+def allowed(literal: object) -> tuple[str, ...]:
+    """The values a ``Literal`` type allows."""
+    return tuple(str(v) for v in get_args(literal))
+
+
+def validate_choice(value: str, literal: object, what: str) -> str:
+    """Return ``value`` if ``literal`` allows it, else raise ``UsageError`` naming the choices."""
+    choices = allowed(literal)
+    if value not in choices:
+        raise UsageError(f"unknown {what} {value!r}; choose one of {', '.join(choices)}")
+    return value
+
+
+def parse_years(text: str | Iterable[int] | None) -> tuple[int, ...] | None:
+    """Parse ``"1995-2011"``, ``"2000,2005"`` or ``"1995-2000,2011"`` into sorted years.
+
+    ``None`` means all years. Raises ``UsageError`` on malformed text or reversed ranges.
+    """
+    if text is None:
+        return None
+    if not isinstance(text, str):
+        return tuple(sorted({int(y) for y in text}))
+    years: set[int] = set()
+    for token in (t.strip() for t in text.split(",")):
+        if not token:
+            continue
+        lo, sep, hi = token.partition("-")
+        try:
+            a = int(lo)
+            b = int(hi) if sep else a
+        except ValueError:
+            raise UsageError(
+                f"years {text!r}: {token!r} is not a year or range; write e.g. 1995-2011 or "
+                "2000,2005"
+            ) from None
+        if b < a:
+            raise UsageError(f"years {text!r}: range {token!r} runs backwards")
+        years.update(range(a, b + 1))
+    if not years:
+        raise UsageError(f"years {text!r}: no year given")
+    return tuple(sorted(years))
