@@ -5,12 +5,26 @@ from __future__ import annotations
 import sys
 import traceback
 
-import click
 import typer
 
 from servmodel.cli import data
 from servmodel.cli._common import DEBUG, err_console, setup_logging
 from servmodel.errors import ServmodelError
+
+# Recent Typer releases vendor click (typer._click); older ones raise click's own exceptions.
+_PARSER_ERRORS: tuple[type[Exception], ...] = ()
+try:  # pragma: no cover - depends on the installed typer
+    from typer._click.exceptions import ClickException as _VendoredClickException
+
+    _PARSER_ERRORS += (_VendoredClickException,)
+except ImportError:  # pragma: no cover
+    pass
+try:  # pragma: no cover
+    from click.exceptions import ClickException as _ClickException
+
+    _PARSER_ERRORS += (_ClickException,)
+except ImportError:  # pragma: no cover
+    pass
 
 app = typer.Typer(
     name="servmodel",
@@ -42,22 +56,18 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         err_console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
         return exc.exit_code
-    except click.exceptions.Abort:
+    except typer.Abort:
         err_console.print("aborted", markup=False)
         return 130
-    except click.exceptions.ClickException as exc:
-        exc.show()
-        return 2
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         return int(exc.exit_code or 0)
+    except _PARSER_ERRORS as exc:  # bad options or arguments: usage shown, exit 2
+        exc.show()  # type: ignore[attr-defined]
+        return int(getattr(exc, "exit_code", 2))
     except KeyboardInterrupt:
         err_console.print("interrupted", markup=False)
         return 130
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
 
 
 def run() -> None:

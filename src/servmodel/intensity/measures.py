@@ -58,8 +58,9 @@ def supplier_requirements(table: IOTable) -> SupplierRequirements:
     A = input_coefficients(table.Z, table.x)
     by_country = A.reshape(nc, ni, n)
     direct = by_country.sum(axis=0)
-    # domestic: supplier country equals the user's country -> block diagonal of A
-    domestic = np.einsum("cick->ick", A.reshape(nc, ni, nc, ni)).reshape(ni, n)
+    # domestic: supplier country equals the user's country -> block diagonal of A.
+    # einsum returns a view of A here; copy it, since A is overwritten below.
+    domestic = np.einsum("cick->ick", A.reshape(nc, ni, nc, ni)).reshape(ni, n).copy()
     intermediate = table.Z.sum(axis=0)
     z_by_supplier = table.Z.reshape(nc, ni, n).sum(axis=0)
     share = np.divide(

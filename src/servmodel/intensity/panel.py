@@ -124,10 +124,12 @@ def read_panel(path: str | os.PathLike[str]) -> IntensityPanel:
     return IntensityPanel(frame=frame, source=str(path))
 
 
-def _weighted(values: np.ndarray, weights: np.ndarray) -> float:
-    ok = np.isfinite(values) & (weights > 0)
-    w = weights[ok]
-    return float(np.dot(values[ok], w) / w.sum()) if w.sum() > 0 else float("nan")
+def _weighted_rows(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Output-weighted mean of each row of ``values`` (NaN cells and zero weights skipped)."""
+    w = np.where(np.isfinite(values) & (weights > 0), weights, 0.0)
+    total = w.sum(axis=1)
+    num = np.where(w > 0, values, 0.0) * w
+    return np.divide(num.sum(axis=1), total, out=np.full(len(total), np.nan), where=total > 0)
 
 
 def build_panel(
@@ -270,7 +272,7 @@ def _year_rows(
                 "output": req.output[block].sum(axis=1),
             }
             for m in MEASURES:
-                rec[m] = [_weighted(values[m][b], req.output[b]) for b in block]
+                rec[m] = _weighted_rows(values[m][block], req.output[block])
             aggs.append(pd.DataFrame(rec))
     frame = pd.concat(frames, ignore_index=True)[list(PANEL_COLUMNS)]
     return frame, pd.concat(aggs, ignore_index=True), dropped

@@ -91,7 +91,7 @@ def read_io_long(
     if bad.any():
         i = np.flatnonzero(bad)[0]
         raise DataError(
-            f"{p}: line {_line(i)}: value is {frame['value'].iloc[i]!r}; every value must be "
+            f"{p}: line {_line(i)}: value is {values.iloc[i]}; every value must be "
             "a finite number (write 0 or leave the cell out)"
         )
     frame["value"] = values.astype(float)
