@@ -53,3 +53,15 @@ def parse_years(text: str | Iterable[int] | None) -> tuple[int, ...] | None:
     if not years:
         raise UsageError(f"years {text!r}: no year given")
     return tuple(sorted(years))
+
+# Model specifications (``models/*.toml``) and the panel estimators. The spec parser turns a
+# value outside these into a SpecError that names the file, the key and the choices.
+Transform = Literal["level", "log", "logit"]
+ZeroRule = Literal["drop", "offset", "error"]
+CountryGroup = Literal["all", "oecd", "non_oecd"]
+Estimator = Literal["pooled", "fe", "re", "between", "fd", "mundlak"]
+Effects = Literal["entity", "time", "twoway"]
+CovType = Literal["unadjusted", "robust", "clustered", "driscoll_kraay"]
+ClusterDim = Literal["entity", "country", "industry", "year"]
+Kernel = Literal["bartlett", "parzen", "qs"]
+WeightsOption = Literal["none", "output"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -83,6 +84,8 @@ def panel_from_source(
         classification = _user_classification(mapping, loaded[0].industries, path)
         info = read_country_info(countries) if countries else None
     panel = build_panel(tables, classification, info, definitions, progress=progress)
+    if str(source) == EMBEDDED:
+        panel = dataclasses.replace(panel, source="WIOD 2013 (embedded)")
     if covariates is not None:
         panel, _ = merge_covariates(panel, covariates)
     return panel
