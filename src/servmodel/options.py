@@ -54,6 +54,7 @@ def parse_years(text: str | Iterable[int] | None) -> tuple[int, ...] | None:
         raise UsageError(f"years {text!r}: no year given")
     return tuple(sorted(years))
 
+
 # Model specifications (``models/*.toml``) and the panel estimators. The spec parser turns a
 # value outside these into a SpecError that names the file, the key and the choices.
 Transform = Literal["level", "log", "logit"]
@@ -65,3 +66,12 @@ CovType = Literal["unadjusted", "robust", "clustered", "driscoll_kraay"]
 ClusterDim = Literal["entity", "country", "industry", "year"]
 Kernel = Literal["bartlett", "parzen", "qs"]
 WeightsOption = Literal["none", "output"]
+
+# Bayesian models (``[bayes]`` in a model spec) and their samplers.
+BayesFamily = Literal["beta", "logitnormal"]
+BayesZeros = Literal["hurdle", "squeeze"]
+VaryingIntercept = Literal["country", "industry"]
+TechTerm = Literal["score", "class", "none"]
+Parameterization = Literal["efficient", "naive"]
+Sampler = Literal["nutpie", "pymc", "numpyro"]
+IntervalKind = Literal["eti", "hdi"]

@@ -7,7 +7,7 @@ import traceback
 
 import typer
 
-from servmodel.cli import data
+from servmodel.cli import data, estimate
 from servmodel.cli._common import DEBUG, err_console, setup_logging
 from servmodel.errors import ServmodelError
 
@@ -35,6 +35,8 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(data.app, name="data")
+app.command("estimate")(estimate.estimate)
+app.command("hausman")(estimate.hausman)
 
 
 @app.callback()

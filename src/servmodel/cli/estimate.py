@@ -1,0 +1,201 @@
+"""`servmodel estimate` and `servmodel hausman`: fit model specs, print, save JSON."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from servmodel.cli._common import CovariatesOpt, PanelOpt, console, err_console
+from servmodel.errors import EstimationError, ServmodelError, UsageError
+from servmodel.intensity import IntensityPanel, merge_covariates, read_panel
+from servmodel.results import HausmanResult, PanelResult
+from servmodel.results.text import fit_lines
+from servmodel.results.tidy import check_level
+from servmodel.spec import ModelSpec, load_spec
+
+SpecsArg = Annotated[list[Path], typer.Argument(help="Model specification files (TOML), "
+                                                "e.g. models/*.toml.", show_default=False)]
+LevelOpt = Annotated[float, typer.Option("--level", help="Confidence level of the intervals.")]
+
+
+def _load_specs(paths: list[Path]) -> list[ModelSpec]:
+    specs = [load_spec(p) for p in paths]
+    seen: dict[str, Path] = {}
+    for path, spec in zip(paths, specs, strict=True):
+        if spec.name in seen:
+            raise UsageError(f"{path} and {seen[spec.name]} are both named {spec.name!r}; their "
+                             "results would overwrite each other; rename one (name = ...)")
+        seen[spec.name] = path
+    return specs
+
+
+def _panel(panel: Path | None, covariates: Path | None) -> IntensityPanel:
+    if panel is not None:
+        data = read_panel(panel)
+        if covariates is not None:
+            data, _ = merge_covariates(data, covariates)
+        return data
+    from servmodel.cli.data import build_with_progress
+
+    return build_with_progress("wiod2013", None, "all", None, None, covariates)
+
+
+def _prepare_out(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} is a file; give a directory for the JSON results")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot create --out directory {out}: {exc.strerror}") from exc
+
+
+def _fmt(value: float, digits: int = 4) -> str:
+    """A number with ``digits`` significant digits (small coefficients keep their
+    precision: -0.001032 rather than -0.0010)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "."
+    return f"{value:.{digits}g}"
+
+
+def _p(p: float) -> str:
+    if p is None or math.isnan(p):
+        return "."
+    return "<0.001" if p < 1e-3 else f"{p:.3f}"
+
+
+def print_result(result: PanelResult, level: float) -> None:
+    """Print one model: fit statistics, coefficient table, notes."""
+    # every text from the data or the spec is escaped: rich would read "C(industry)[c10]"
+    # or "[data]" as markup and drop the brackets
+    title = f"[bold]{escape(result.name)}[/bold]"
+    if result.spec.description:
+        title += f": {escape(result.spec.description)}"
+    console.rule(title)
+    info = Table(show_header=False, box=None, pad_edge=False)
+    info.add_column(style="dim", no_wrap=True)
+    info.add_column()
+    for label, value in fit_lines(result):
+        info.add_row(escape(label), escape(value))
+    console.print(info)
+    pct = f"{100 * level:g}%"
+    coef = Table(box=None, header_style="bold", pad_edge=False, padding=(0, 1))
+    coef.add_column("term", overflow="fold")
+    stat = "t" if result.inference.distribution == "t" else "z"
+    for col in ("estimate", "std. error", stat, "p", f"{pct} low", f"{pct} high"):
+        coef.add_column(col, justify="right", no_wrap=True)
+    for r in result.tidy(level).itertuples(index=False):
+        coef.add_row(escape(r.term), _fmt(r.estimate), _fmt(r.std_error), f"{r.statistic:.2f}",
+                     _p(r.p_value), _fmt(r.conf_low), _fmt(r.conf_high))
+    console.print(coef)
+    for note in result.notes:
+        console.print(f"[yellow]note:[/yellow] {escape(note)}", highlight=False)
+
+
+def estimate(
+    specs: SpecsArg,
+    panel: PanelOpt = None,
+    out: Annotated[Path, typer.Option("--out", help="Directory for one JSON result per "
+                                      "model (created if missing).")] = Path("results"),
+    covariates: CovariatesOpt = None,
+    level: LevelOpt = 0.95,
+) -> None:
+    """Estimate each model spec, print a summary and write OUT/NAME.json per model.
+
+    Without --panel the panel is built from the embedded WIOD 2013 tables.
+
+    If some specs fail, the others are still estimated and saved; exit code 1.
+
+    Bayesian specs (a bayes section) are skipped with a note: `servmodel bayes` fits them.
+
+    Examples:
+
+      servmodel estimate models/fe_twoway.toml
+
+      servmodel estimate models/*.toml --out results/panel
+
+      servmodel estimate my_model.toml --panel panel.parquet --covariates rd.csv
+    """
+    from servmodel.frequentist import fit
+
+    check_level(level)
+    loaded = _load_specs(specs)
+    skipped = [s for s in loaded if s.frequentist is None]
+    loaded = [s for s in loaded if s.frequentist is not None]
+    if not loaded:
+        raise UsageError(f"{skipped[0].source} is a {skipped[0].family} spec (no [frequentist] "
+                         "section); fit Bayesian specs with `servmodel bayes`")
+    for s in skipped:
+        err_console.print(f"skipped {s.source}: a {s.family} spec; fit it with `servmodel "
+                          "bayes`", markup=False, highlight=False, soft_wrap=True)
+    _prepare_out(out)
+    data = _panel(panel, covariates)
+    failed: list[tuple[str, ServmodelError]] = []
+    for spec in loaded:
+        try:
+            result = fit(spec, data)
+        except ServmodelError as exc:
+            if len(loaded) == 1:
+                raise
+            err_console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+            failed.append((spec.name, exc))
+            continue
+        print_result(result, level)
+        path = result.save(out / f"{spec.name}.json")
+        console.print(f"[dim]saved {escape(str(path))}[/dim]", highlight=False)
+    if failed:
+        raise EstimationError(f"{len(failed)} of {len(loaded)} models failed: "
+                              f"{', '.join(n for n, _ in failed)} (see the messages above)")
+
+
+def print_hausman(result: HausmanResult) -> None:
+    """Print a Hausman test."""
+    console.rule(f"[bold]Hausman test[/bold]: {escape(result.fe_name)} (FE) vs "
+                 f"{escape(result.re_name)} (RE)")
+    console.print("H0: the difference in coefficients is not systematic (the unit effects are "
+                  "uncorrelated with the regressors)")
+    console.print(f"chi2({result.df}) = {result.statistic:.3f}    "
+                  f"p = {_p(result.p_value)}", highlight=False)
+    t = Table(box=None, header_style="bold", pad_edge=False, padding=(0, 1))
+    t.add_column("term", overflow="fold")
+    for col in ("b (FE)", "b (RE)", "difference", "s.e. of diff."):
+        t.add_column(col, justify="right", no_wrap=True)
+    for r in result.table().itertuples(index=False):
+        t.add_row(escape(r.term), _fmt(r.b_fe), _fmt(r.b_re), _fmt(r.difference), _fmt(r.std_error))
+    console.print(t)
+    for note in result.notes:
+        console.print(f"[yellow]note:[/yellow] {escape(note)}", highlight=False)
+
+
+def hausman(
+    fe_spec: Annotated[Path, typer.Argument(help="Fixed-effects spec (estimator = 'fe').",
+                                            show_default=False)],
+    re_spec: Annotated[Path, typer.Argument(help="Random-effects spec (estimator = 're').",
+                                            show_default=False)],
+    panel: PanelOpt = None,
+    covariates: CovariatesOpt = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Write the test as JSON to "
+                                                "this file.")] = None,
+) -> None:
+    """Hausman test of fixed against random effects.
+
+    Both models are refit with the unadjusted covariance that the classic test needs.
+
+    Examples:
+
+      servmodel hausman models/fe.toml models/re.toml
+    """
+    from servmodel.frequentist import hausman_from_specs
+
+    fe, re = _load_specs([fe_spec, re_spec])
+    if out is not None and out.is_dir():
+        raise UsageError(f"--out {out} is a directory; give a file name such as hausman.json")
+    result = hausman_from_specs(fe, re, _panel(panel, covariates))
+    print_hausman(result)
+    if out is not None:
+        result.save(out)
+        console.print(f"[dim]saved {escape(str(out))}[/dim]", highlight=False)

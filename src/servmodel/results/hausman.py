@@ -1,0 +1,98 @@
+"""The result of a Hausman test of fixed against random effects."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from servmodel.results.serialize import decode_float, register_kind, save_payload
+
+KIND = "hausman"
+
+
+@dataclass(frozen=True)
+class HausmanResult:
+    """Hausman (1978) test: H0 the effects are uncorrelated with the regressors.
+
+    Attributes
+    ----------
+    fe_name, re_name
+        Names of the two models compared.
+    terms
+        Coefficients compared (those in both models, the intercept excluded).
+    b_fe, b_re
+        Their estimates under fixed and random effects.
+    var_diff_diag
+        Diagonal of V_FE - V_RE (may be negative when the difference is not positive
+        definite).
+    statistic, df, p_value
+        The statistic (b_FE - b_RE)' (V_FE - V_RE)^-1 (b_FE - b_RE), its chi-squared degrees
+        of freedom and p-value (NaN if the statistic is negative).
+    generalized_inverse
+        True if V_FE - V_RE was not positive definite and its Moore-Penrose inverse was used
+        (df is then its rank).
+    min_eigenvalue
+        Smallest eigenvalue of V_FE - V_RE.
+    notes
+        Sentences about the computation.
+    """
+
+    fe_name: str
+    re_name: str
+    terms: tuple[str, ...]
+    b_fe: tuple[float, ...]
+    b_re: tuple[float, ...]
+    var_diff_diag: tuple[float, ...]
+    statistic: float
+    df: int
+    p_value: float
+    generalized_inverse: bool
+    min_eigenvalue: float
+    notes: tuple[str, ...] = ()
+
+    def table(self) -> pd.DataFrame:
+        """One row per compared coefficient: term, b_fe, b_re, difference, std_error of the
+        difference (NaN where the variance of the difference is negative)."""
+        diff = [f - r for f, r in zip(self.b_fe, self.b_re, strict=True)]
+        se = [v ** 0.5 if v >= 0 else float("nan") for v in self.var_diff_diag]
+        return pd.DataFrame({"term": list(self.terms), "b_fe": list(self.b_fe),
+                             "b_re": list(self.b_re), "difference": diff, "std_error": se})
+
+    def summary(self) -> str:
+        """A plain-text summary: statistic, compared coefficients, notes."""
+        from servmodel.results.text import hausman_summary_text
+
+        return hausman_summary_text(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        out = dict(self.__dict__)
+        for k in ("terms", "b_fe", "b_re", "var_diff_diag", "notes"):
+            out[k] = list(out[k])
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> HausmanResult:
+        """Inverse of :meth:`to_dict`."""
+        return cls(
+            fe_name=data["fe_name"], re_name=data["re_name"], terms=tuple(data["terms"]),
+            b_fe=tuple(decode_float(v) for v in data["b_fe"]),
+            b_re=tuple(decode_float(v) for v in data["b_re"]),
+            var_diff_diag=tuple(decode_float(v) for v in data["var_diff_diag"]),
+            statistic=decode_float(data["statistic"]), df=int(data["df"]),
+            p_value=decode_float(data["p_value"]),
+            generalized_inverse=bool(data["generalized_inverse"]),
+            min_eigenvalue=decode_float(data["min_eigenvalue"]), notes=tuple(data["notes"]),
+        )
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the test as JSON (atomically)."""
+        return save_payload(KIND, self.to_dict(), path)
+
+
+register_kind(KIND, HausmanResult.from_dict)
