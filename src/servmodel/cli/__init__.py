@@ -7,7 +7,7 @@ import traceback
 
 import typer
 
-from servmodel.cli import data, estimate
+from servmodel.cli import bayes, data, estimate
 from servmodel.cli._common import DEBUG, err_console, setup_logging
 from servmodel.errors import ServmodelError
 
@@ -37,6 +37,9 @@ app = typer.Typer(
 app.add_typer(data.app, name="data")
 app.command("estimate")(estimate.estimate)
 app.command("hausman")(estimate.hausman)
+app.command("bayes")(bayes.bayes)
+app.command("compare")(bayes.compare)
+app.command("contrast")(bayes.contrast)
 
 
 @app.callback()

@@ -1,0 +1,99 @@
+"""Run a sampler on a built model and return an ArviZ InferenceData with timings."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import dataclass
+
+import arviz as az
+import numpy as np
+import pymc as pm
+
+from servmodel.errors import EstimationError, UsageError
+from servmodel.spec.bayes import SamplerSettings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SamplingRun:
+    """Draws and how long they took."""
+
+    idata: az.InferenceData
+    compile_seconds: float
+    sampling_seconds: float
+    settings: SamplerSettings
+
+
+def _cores(chains: int) -> int:
+    return max(1, min(chains, os.cpu_count() or 1))
+
+
+def sample(model: pm.Model, settings: SamplerSettings, progress: bool = False) -> SamplingRun:
+    """Sample ``model`` with the sampler named in ``settings``.
+
+    nutpie and PyMC's sampler give the same draws for the same seed; numpyro needs the
+    optional extra ``servmodel[numpyro]``.
+    """
+    s = settings
+    if s.sampler == "nutpie":
+        import nutpie
+
+        start = time.perf_counter()
+        compiled = nutpie.compile_pymc_model(model)
+        compiled_at = time.perf_counter()
+        try:
+            idata = nutpie.sample(compiled, draws=s.draws, tune=s.tune, chains=s.chains,
+                                  cores=_cores(s.chains), seed=s.seed, progress_bar=progress,
+                                  target_accept=s.target_accept, save_warmup=False,
+                                  low_rank_modified_mass_matrix=s.low_rank_mass_matrix)
+        except Exception as exc:  # nutpie reports initialisation failures as plain errors
+            raise EstimationError(f"nutpie failed to sample: {exc}") from exc
+        done = time.perf_counter()
+        return SamplingRun(idata, compiled_at - start, done - compiled_at, s)
+    if s.sampler == "numpyro":
+        try:
+            import numpyro  # noqa: F401
+        except ImportError as exc:
+            raise UsageError("--sampler numpyro needs the optional extra: "
+                             "pip install 'servmodel[numpyro]'") from exc
+    start = time.perf_counter()
+    with model:
+        try:
+            idata = pm.sample(draws=s.draws, tune=s.tune, chains=s.chains,
+                              cores=_cores(s.chains), random_seed=s.seed,
+                              target_accept=s.target_accept, progressbar=progress,
+                              nuts_sampler=s.sampler, compute_convergence_checks=False)
+        except (pm.exceptions.SamplingError, FloatingPointError) as exc:
+            raise EstimationError(f"{s.sampler} failed to sample: {exc}") from exc
+    elapsed = time.perf_counter() - start
+    # PyMC's sampler compiles inside pm.sample; its compile time is counted with sampling
+    return SamplingRun(idata, float("nan"), elapsed, s)
+
+
+def add_log_likelihood(idata: az.InferenceData, model: pm.Model) -> None:
+    """Add the pointwise log-likelihood (float32) to ``idata`` in place."""
+    with model:
+        pm.compute_log_likelihood(idata, progressbar=False, extend_inferencedata=True)
+    ll = idata.log_likelihood
+    for name in ll.data_vars:
+        ll[name] = ll[name].astype(np.float32)
+
+
+def add_posterior_predictive(idata: az.InferenceData, model: pm.Model, seed: int,
+                             max_draws: int = 500) -> None:
+    """Add posterior predictive draws of the observed shares (a thinned subset, float32)."""
+    post = idata.posterior
+    n = post.sizes["chain"] * post.sizes["draw"]
+    step = max(1, int(np.ceil(n / max_draws)))
+    thinned = post.isel(draw=slice(None, None, step))
+    with model:
+        pp = pm.sample_posterior_predictive(thinned, random_seed=seed, progressbar=False)
+    pred = pp.posterior_predictive
+    for name in pred.data_vars:
+        pred[name] = pred[name].astype(np.float32)
+    idata.add_groups(posterior_predictive=pred)
+    if "observed_data" not in idata.groups() and "observed_data" in pp.groups():
+        idata.add_groups(observed_data=pp.observed_data)

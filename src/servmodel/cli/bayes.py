@@ -1,0 +1,236 @@
+"""`servmodel bayes`, `servmodel compare`, `servmodel contrast`: the Bayesian workflow."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.table import Table
+
+from servmodel.cli._common import CovariatesOpt, PanelOpt, console, err_console
+from servmodel.errors import EstimationError, UsageError
+from servmodel.options import IntervalKind, Sampler, validate_choice
+
+SamplerOpt = Annotated[Optional[str], typer.Option(
+    "--sampler", help="nutpie (default), pymc, or numpyro (optional extra).")]
+
+
+def _fmt(value: float, digits: int = 4) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "."
+    return f"{value:.{digits}g}"
+
+
+def _size(path: Path) -> str:
+    n = path.stat().st_size
+    return f"{n / 2**20:.1f} MiB" if n >= 2**20 else f"{n / 1024:.0f} KiB"
+
+
+def print_bayes(result, plots: list[Path]) -> None:
+    """Key parameters, diagnostics against thresholds with the verdict, LOO, timings."""
+    info = result.info
+    console.rule(f"[bold]{result.name}[/bold]: {info['family']} likelihood, zeros by "
+                 f"{info['zeros']} ({info['n_zeros']} of {info['n_obs']:,} observations)")
+    s = info["sampler"]
+    console.print(f"{s['sampler']}: {s['chains']} chains x {s['draws']} draws after {s['tune']} "
+                  f"tuning steps, seed {s['seed']}; compile {_fmt(info['compile_seconds'], 3)} s, "
+                  f"sampling {_fmt(info['sampling_seconds'], 3)} s")
+    tidy = result.summary
+    main = tidy[~tidy["term"].str.contains(r"\[") | tidy["term"].str.startswith("tech[")
+                | tidy["term"].str.contains(r"\[KOR\]")]
+    kind = info["interval"]["kind"].upper()
+    level = info["interval"]["level"]
+    t = Table(title=f"Posterior summary (mean, sd, {level:.0%} {kind}; logit scale, time in "
+              "decades)")
+    for col in ("term", "mean", "sd", "low", "high", "r_hat", "ess_bulk"):
+        t.add_column(col, justify="left" if col == "term" else "right")
+    for r in main.itertuples(index=False):
+        t.add_row(r.term, _fmt(r.estimate), _fmt(r.std_error), _fmt(r.conf_low),
+                  _fmt(r.conf_high), f"{r.r_hat:.3f}", f"{r.ess_bulk:.0f}")
+    console.print(t)
+    d = Table(title="Convergence diagnostics")
+    for col in ("check", "worst value", "threshold", "parameter", "result"):
+        d.add_column(col)
+    for name, c in result.diagnostics.items():
+        d.add_row(name, _fmt(c["value"]), c["threshold"], c["worst_parameter"],
+                  "[green]pass[/green]" if c["passed"] else "[red]FAIL[/red]")
+    console.print(d)
+    verdict = ("all checks pass" if result.passed else
+               "FAILED: do not interpret these estimates before fixing the fit")
+    console.print(f"verdict: {verdict}")
+    loo = info["loo"]
+    console.print(f"PSIS-LOO: elpd {loo['elpd']:.1f} (SE {loo['se']:.1f}), p_loo {loo['p']:.1f}, "
+                  f"{loo['pareto_k_over_0.7']} observations with Pareto k > 0.7")
+    for p in plots:
+        console.print(f"figure: {p}")
+
+
+def bayes(
+    spec: Annotated[Path, typer.Argument(help="A model spec with a [bayes] section.")],
+    panel: PanelOpt = None,
+    covariates: CovariatesOpt = None,
+    out: Annotated[Optional[Path], typer.Option(
+        "--out", help="netCDF file for the draws (default NAME.nc); NAME.json is written "
+        "beside it.")] = None,
+    sampler: SamplerOpt = None,
+    chains: Annotated[Optional[int], typer.Option("--chains", min=1)] = None,
+    draws: Annotated[Optional[int], typer.Option("--draws", min=1)] = None,
+    tune: Annotated[Optional[int], typer.Option("--tune", min=0)] = None,
+    seed: Annotated[Optional[int], typer.Option("--seed", min=0)] = None,
+    target_accept: Annotated[Optional[float], typer.Option("--target-accept")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when a convergence check "
+                                         "fails (files are still written).")] = False,
+    progress: Annotated[bool, typer.Option("--progress/--no-progress",
+                                           help="Show the sampler's progress.")] = True,
+    interval: Annotated[str, typer.Option("--interval", help="eti or hdi.")] = "eti",
+    level: Annotated[float, typer.Option("--level", help="Credible interval level.")] = 0.95,
+) -> None:
+    """Fit a Bayesian hierarchical model and save its draws (netCDF) and summary (JSON).
+
+    Prints the key parameters, the convergence diagnostics against the accepted thresholds
+    (R-hat < 1.01, ESS >= 400, no divergences, BFMI >= 0.3) with a verdict, and PSIS-LOO;
+    saves trace/rank and posterior predictive check plots as PNG beside the draws.
+
+    Examples:
+
+      servmodel bayes models/hier_beta.toml
+
+      servmodel bayes models/hier_beta.toml --chains 2 --draws 300 --tune 300 --out quick.nc
+
+      servmodel bayes models/pooled_beta.toml --sampler pymc --seed 7 --strict
+    """
+    from servmodel.bayes.fit import fit_bayes, with_settings
+    from servmodel.bayes.plots import ppc_plot, rank_plot
+    from servmodel.cli.estimate import _panel
+    from servmodel.results.tidy import check_level
+    from servmodel.spec import load_spec
+
+    check_level(level)
+    validate_choice(interval, IntervalKind, "interval")
+    if sampler is not None:
+        validate_choice(sampler, Sampler, "sampler")
+    model_spec = load_spec(spec)
+    if model_spec.bayes is None:
+        raise UsageError(f"{spec} has no [bayes] section; use `servmodel estimate` for panel "
+                         "models")
+    target = out if out is not None else Path(f"{model_spec.name}.nc")
+    if target.suffix != ".nc":
+        raise UsageError(f"--out {target}: use a .nc file name")
+    if not target.parent.exists():
+        raise UsageError(f"--out {target}: directory {target.parent} does not exist; create it")
+    settings = with_settings(model_spec.bayes.sampling, sampler=sampler, chains=chains,
+                             draws=draws, tune=tune, seed=seed, target_accept=target_accept)
+    data = _panel(panel, covariates)
+    result = fit_bayes(model_spec, data, settings, progress=progress, level=level,
+                       interval=interval)
+    nc, js = result.save(target)
+    stem = target.with_suffix("")
+    plots = [rank_plot(result.idata, Path(f"{stem}_rank.png")),
+             ppc_plot(result.idata, Path(f"{stem}_ppc.png"), label=result.name)]
+    print_bayes(result, plots)
+    console.print(f"wrote {nc} ({_size(nc)}) and {js} ({_size(js)})")
+    if strict and not result.passed:
+        raise EstimationError(f"{result.name}: convergence checks failed (--strict); see the "
+                              "diagnostics above")
+
+
+def compare(
+    results: Annotated[list[Path], typer.Argument(help="Bayesian results (.nc) to compare.")],
+    ic: Annotated[str, typer.Option("--ic", help="loo (default) or waic.")] = "loo",
+    out: Annotated[Optional[Path], typer.Option("--out", help="Write the table (CSV).")] = None,
+) -> None:
+    """Rank Bayesian models by PSIS-LOO (or WAIC): elpd and its SE, differences to the best
+    with their SE, effective number of parameters, stacking weights; warns about
+    observations with Pareto k > 0.7.
+
+    Examples:
+
+      servmodel compare hier_beta.nc hier_beta_notech.nc pooled_beta.nc hier_logitnormal.nc
+
+      servmodel compare a.nc b.nc --ic waic --out comparison.csv
+    """
+    from servmodel._fileio import write_table
+    from servmodel.bayes.compare import compare_models
+    from servmodel.results.bayes import load_bayes
+
+    if ic not in ("loo", "waic"):
+        raise UsageError(f"unknown --ic {ic!r}; choose loo or waic")
+    loaded = {}
+    for p in results:
+        r = load_bayes(p)
+        if r.name in loaded:
+            raise UsageError(f"two results are named {r.name!r}; compare different models")
+        loaded[r.name] = r.idata
+    cmp = compare_models(loaded, ic=ic)
+    t = Table(title=f"Model comparison by {ic.upper()} ({cmp.n_obs:,} observations)")
+    for col in ("rank", "model", f"elpd_{ic}", "SE", "elpd_diff", "SE diff", f"p_{ic}", "weight"):
+        t.add_column(col, justify="left" if col == "model" else "right")
+    for r in cmp.table.itertuples(index=False):
+        t.add_row(str(r.rank), r.model, f"{r.elpd:.1f}", f"{r.se:.1f}", f"{r.elpd_diff:.1f}",
+                  f"{r.dse:.1f}", f"{r.p:.1f}", f"{r.weight:.3f}")
+    console.print(t)
+    for name, n in cmp.pareto_k_bad.items():
+        if n:
+            err_console.print(f"warning: {name}: {n} observations with Pareto k > 0.7; their "
+                              "LOO estimates are unreliable", markup=False)
+    if out is not None:
+        write_table(cmp.table, out)
+        console.print(f"wrote {out}")
+
+
+def contrast(
+    result: Annotated[Path, typer.Argument(help="A Bayesian result (.nc).")],
+    country: Annotated[str, typer.Option("--country", help="Country to compare.")] = "KOR",
+    versus: Annotated[str, typer.Option("--versus", help="Comparators: country codes and "
+                                        "groups (oecd, non_oecd, all), comma-separated.")]
+    = "MEX,CHN,oecd",
+    year: Annotated[Optional[int], typer.Option("--year", help="Year (default the last).")]
+    = None,
+    level: Annotated[float, typer.Option("--level", help="Credible interval level.")] = 0.95,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Write the contrasts (CSV).")]
+    = None,
+) -> None:
+    """Posterior contrasts of expected manufacturing intensity (output-weighted) between a
+    country and its comparators, the probability that it is below each, the probability
+    that it ranks lowest of all economies, and the claim probabilities (technology effect >
+    0, the country's time slope < 0, its intensity fell).
+
+    Examples:
+
+      servmodel contrast hier_beta.nc --country KOR --versus MEX,CHN,oecd --year 2011
+    """
+    from servmodel._fileio import write_table
+    from servmodel.bayes.contrasts import contrast as run_contrast
+    from servmodel.bayes.data import prepare_data
+    from servmodel.results.bayes import load_bayes
+    from servmodel.results.tidy import check_level
+    from servmodel.spec import parse_spec
+
+    check_level(level)
+    r = load_bayes(result)
+    spec = parse_spec(r.spec, source=str(result))
+    data = prepare_data(r.rows, spec.data.measure, str(result))
+    last = int(data.frame["year"].max())
+    comps = [v.strip() for v in versus.split(",") if v.strip()]
+    if not comps:
+        raise UsageError("--versus names no comparator")
+    rep = run_contrast(r.idata, spec.bayes, data, country, comps, year or last, level=level)
+    t = Table(title=f"Expected manufacturing {spec.data.measure} intensity, {year or last} "
+              f"({spec.data.definition}; output-weighted; {level:.0%} interval)")
+    for col in ("comparator", country, "comparator mean", "difference", "low", "high",
+                f"P({country} below)"):
+        t.add_column(col, justify="left" if col == "comparator" else "right")
+    for c in rep.contrasts:
+        t.add_row(c.comparator, f"{c.country_mean:.4f}", f"{c.comparator_mean:.4f}",
+                  f"{c.difference_mean:+.4f}", f"{c.difference_low:+.4f}",
+                  f"{c.difference_high:+.4f}", f"{c.prob_below:.3f}")
+    console.print(t)
+    console.print(f"P({country} lowest of {rep.n_economies} economies) = {rep.prob_lowest:.3f}; "
+                  f"mean rank from the bottom {rep.rank_mean:.1f}")
+    for claim, p in rep.claims.items():
+        console.print(f"{claim} = {p:.3f}")
+    if out is not None:
+        write_table(rep.table(), out)
+        console.print(f"wrote {out}")
