@@ -81,6 +81,7 @@ def test_netcdf_and_json_round_trip(fitted):
     assert doc["format"] == "servmodel-result" and doc["kind"] == "bayes"
     assert set(full.diagnostics) == {"r_hat", "ess_bulk", "ess_tail", "divergences", "bfmi"}
     assert not full.passed
+    assert not any(t.endswith("__") or "__[" in t for t in full.tidy().term)  # no sampler internals
 
 
 def test_compare_ranks_models(fitted, capsys):

@@ -39,10 +39,12 @@ def rank_plot(idata: az.InferenceData, path: str | os.PathLike[str]) -> Path:
     """Trace and rank plots of the scalar parameters, saved as PNG."""
     names = scalar_parameters(idata)
     axes = az.plot_trace(idata, var_names=names, kind="rank_vlines", compact=True,
-                         figsize=(10, 1.6 * len(names)))
-    fig = np.asarray(axes).ravel()[0].figure
-    fig.suptitle("Posterior traces (left) and rank plots (right); ranks should look uniform",
-                 y=1.0)
+                         figsize=(10, 1.9 * len(names)))
+    axes = np.asarray(axes)
+    axes[0, 0].set_title(f"{names[0]}: posterior by chain")
+    axes[0, 1].set_title(f"{names[0]}: rank plot (uniform when chains agree)")
+    fig = axes.ravel()[0].figure
+    fig.tight_layout()
     return _save(fig, path)
 
 

@@ -52,6 +52,7 @@ def sample(model: pm.Model, settings: SamplerSettings, progress: bool = False) -
         except Exception as exc:  # nutpie reports initialisation failures as plain errors
             raise EstimationError(f"nutpie failed to sample: {exc}") from exc
         done = time.perf_counter()
+        _drop_unconstrained(idata)
         return SamplingRun(idata, compiled_at - start, done - compiled_at, s)
     if s.sampler == "numpyro":
         try:
@@ -71,6 +72,15 @@ def sample(model: pm.Model, settings: SamplerSettings, progress: bool = False) -
     elapsed = time.perf_counter() - start
     # PyMC's sampler compiles inside pm.sample; its compile time is counted with sampling
     return SamplingRun(idata, float("nan"), elapsed, s)
+
+
+def _drop_unconstrained(idata: az.InferenceData) -> None:
+    """Remove the sampler's unconstrained coordinates (``sigma_log__``, ``a_zerosum__``):
+    they duplicate the model's variables on another scale."""
+    post = idata.posterior
+    internal = [v for v in post.data_vars if str(v).endswith("__")]
+    if internal:
+        idata.posterior = post.drop_vars(internal)
 
 
 def add_log_likelihood(idata: az.InferenceData, model: pm.Model) -> None:

@@ -45,7 +45,7 @@ def print_bayes(result, plots: list[Path]) -> None:
     t = Table(title=f"Posterior summary (mean, sd, {level:.0%} {kind}; logit scale, time in "
               "decades)")
     for col in ("term", "mean", "sd", "low", "high", "r_hat", "ess_bulk"):
-        t.add_column(col, justify="left" if col == "term" else "right")
+        t.add_column(col, justify="left" if col == "term" else "right", no_wrap=col == "term")
     for r in main.itertuples(index=False):
         t.add_row(r.term, _fmt(r.estimate), _fmt(r.std_error), _fmt(r.conf_low),
                   _fmt(r.conf_high), f"{r.r_hat:.3f}", f"{r.ess_bulk:.0f}")

@@ -131,7 +131,7 @@ def _encoding(ds: xr.Dataset) -> dict[str, dict[str, Any]]:
     enc = {}
     for name, da in ds.data_vars.items():
         if da.dtype.kind in "fiub":
-            enc[name] = {"zlib": True, "complevel": 4}
+            enc[name] = {"zlib": True, "complevel": 4, "shuffle": True}
     return enc
 
 
