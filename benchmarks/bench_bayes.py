@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def run(label: str, spec, frame, settings) -> dict[str, float]:
     rows = frame.iloc[select_rows(frame, spec.data, spec.source).positions]
-    data = prepare_data(rows, spec.data.measure, spec.source)
+    data = prepare_data(rows, spec.data.measure, spec.source, spec.bayes.zeros)
     start = time.perf_counter()
     model = build_model(spec.bayes, data)
     result = sample(model, settings)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import arviz as az
 import numpy as np
@@ -44,6 +44,7 @@ class ContrastReport:
     n_economies: int
     claims: dict[str, float]
     level: float
+    difference_draws: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     def table(self) -> pd.DataFrame:
         return pd.DataFrame([c.__dict__ for c in self.contrasts])
@@ -78,18 +79,18 @@ def expected_by_country(idata: az.InferenceData, opts: BayesOptions, data: Bayes
 
 
 def _group_draws(draws: np.ndarray, countries: tuple[str, ...], rows: pd.DataFrame,
-                 group: str, idata: az.InferenceData, opts: BayesOptions, data: BayesData,
-                 year: int) -> np.ndarray:
-    """Output-weighted expected intensity of a country group (weights: manufacturing output)."""
+                 group: str, year: int, focus: str) -> np.ndarray:
+    """Output-weighted expected intensity of a country group other than ``focus`` (weights:
+    manufacturing output), so that a country is never compared with itself."""
     totals = rows.groupby("country")["output"].sum()
     oecd = rows.groupby("country")["oecd"].first()
     if group == "all":
-        members = list(countries)
+        members = [c for c in countries if c != focus]
     else:
         flag = oecd.reindex(list(countries)).astype("boolean")
         if flag.isna().any():
             raise UsageError("OECD membership is unknown for this panel; compare with countries")
-        members = [c for c in countries if bool(flag[c]) == (group == "oecd")]
+        members = [c for c in countries if bool(flag[c]) == (group == "oecd") and c != focus]
     if not members:
         raise UsageError(f"group {group!r} has no members in {year}")
     idx = [countries.index(c) for c in members]
@@ -100,7 +101,8 @@ def _group_draws(draws: np.ndarray, countries: tuple[str, ...], rows: pd.DataFra
 def contrast(idata: az.InferenceData, opts: BayesOptions, data: BayesData, country: str,
              versus: Sequence[str], year: int, level: float = 0.95,
              first_year: int | None = None) -> ContrastReport:
-    """Compare ``country`` with each comparator (country codes or oecd, non_oecd, all).
+    """Compare ``country`` with each comparator (country codes or oecd, non_oecd, all; a
+    group never includes ``country`` itself).
 
     Returns the posterior of each difference in expected manufacturing intensity, P(country
     below comparator), P(country has the lowest intensity of all economies), and the claim
@@ -120,10 +122,12 @@ def contrast(idata: az.InferenceData, opts: BayesOptions, data: BayesData, count
     own = draws[:, countries.index(country)]
     alpha = (1 - level) / 2
     out = []
+    diffs: dict[str, np.ndarray] = {}
     for v in versus:
         other = (draws[:, countries.index(v)] if v in countries else
-                 _group_draws(draws, countries, rows, v, idata, opts, data, year))
+                 _group_draws(draws, countries, rows, v, year, country))
         diff = own - other
+        diffs[v] = diff
         out.append(Contrast(country, v, year, float(own.mean()), float(other.mean()),
                             float(diff.mean()), float(np.quantile(diff, alpha)),
                             float(np.quantile(diff, 1 - alpha)), float((diff < 0).mean())))
@@ -147,4 +151,4 @@ def contrast(idata: az.InferenceData, opts: BayesOptions, data: BayesData, count
             fell = early[:, early_countries.index(country)] > own
             claims[f"P({country} intensity {year} < {start})"] = float(fell.mean())
     return ContrastReport(tuple(out), float((ranks == 1).mean()), float(ranks.mean()),
-                          len(countries), claims, level)
+                          len(countries), claims, level, diffs)

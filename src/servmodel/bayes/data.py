@@ -82,11 +82,13 @@ class BayesData:
         )
 
 
-def prepare_data(rows: pd.DataFrame, measure: str, source: str) -> BayesData:
+def prepare_data(rows: pd.DataFrame, measure: str, source: str,
+                 zeros: str = "hurdle") -> BayesData:
     """Turn selected panel rows into :class:`BayesData`.
 
     Rows whose measure is missing (a share of intermediate inputs for an industry that buys
-    none) are dropped and counted in the log.
+    none) are dropped and counted in the log. Shares of exactly 1 are allowed only with the
+    ``squeeze`` rule (a hurdle handles zeros only).
 
     Raises
     ------
@@ -104,7 +106,7 @@ def prepare_data(rows: pd.DataFrame, measure: str, source: str) -> BayesData:
     if (values < 0).any() or (values > 1).any():
         raise DataError(f"{source}: {measure} has values outside [0, 1]; the Beta and "
                         "logit-normal models need shares (use a share measure such as direct)")
-    if (values == 1).any():
+    if zeros == "hurdle" and (values == 1).any():
         raise DataError(f"{source}: {measure} equals 1 in {int((values == 1).sum())} rows; a "
                         "hurdle model handles zeros only: set zeros = 'squeeze' in [bayes]")
     rows = rows.reset_index(drop=True)

@@ -62,7 +62,7 @@ def fit_bayes(
     s = settings or opts.sampling
     selection = select_rows(panel.frame, spec.data, spec.source)
     rows = panel.frame.iloc[selection.positions]
-    data = prepare_data(rows, spec.data.measure, spec.source)
+    data = prepare_data(rows, spec.data.measure, spec.source, opts.zeros)
     model = build_model(opts, data)
     run = sample(model, s, progress=progress)
     add_log_likelihood(run.idata, model)
@@ -73,12 +73,15 @@ def fit_bayes(
         loo = az.loo(run.idata, pointwise=True)
     pareto = np.asarray(loo.pareto_k)
     summary = posterior_tidy(run.idata, level=level, interval=interval)
+    zero_note = _zero_handling_note(opts.zeros, data, run.idata)
+    log.info("%s: %s", spec.name, zero_note)
     info = {
         "definition": spec.data.definition,
         "measure": spec.data.measure,
         "n_obs": int(len(data.y)),
         "n_zeros": data.n_zeros,
         "zeros": opts.zeros,
+        "zero_handling": zero_note,
         "family": opts.family,
         "countries": list(data.countries),
         "industries": list(data.industries),
@@ -96,6 +99,24 @@ def fit_bayes(
     return BayesResult(name=spec.name, spec=spec.to_dict(), summary=summary,
                        diagnostics=diagnostics.to_dict(), info=info, idata=run.idata,
                        rows=data.frame)
+
+
+def _zero_handling_note(rule: str, data, idata: az.InferenceData) -> str:
+    """One sentence on what the zero rule did to these data."""
+    n, zeros = len(data.y), data.n_zeros
+    if rule == "squeeze":
+        from servmodel.bayes.data import squeeze
+
+        s = squeeze(data.y)
+        return (f"squeeze: the {zeros} exact zeros became {s.min():.2e} and every share y "
+                f"became (y (n - 1) + 1/2) / n with n = {n} (largest shift "
+                f"{np.abs(s - data.y).max():.2e})")
+    post = idata.posterior
+    # probability of a zero for an industry of median size (standardized log output 0)
+    p_median = 1.0 / (1.0 + np.exp(-post["zero_intercept"].values))
+    return (f"hurdle: {zeros} of {n} shares are exactly zero ({zeros / n:.2%}); modelled "
+            f"P(zero) at median output {float(p_median.mean()):.2e}, rising as output falls "
+            f"(slope on standardized log output {float(post['zero_log_output'].mean()):+.2f})")
 
 
 def with_settings(base: SamplerSettings, **overrides: object) -> SamplerSettings:

@@ -12,13 +12,14 @@ from servmodel.results.tidy import TIDY_COLUMNS
 # tabulate (560 country x industry cells); they stay in the netCDF file.
 HIDDEN_PREFIXES = ("z_", "u_cell")
 
-# Model variables named as the terms of the panel models' formulas, so that one table row
-# holds the same quantity from both families.
+# Model variables named as the terms of the panel models' formulas where they mean the same
+# thing, so that one table row holds the technology effect of both families. Time slopes are
+# per decade here (per year in the panel models), so they keep names of their own.
 TERM_NAMES = {
     "alpha": "Intercept",
     "beta_tech": "tech_score",
-    "trend": "trend",
-    "tech_trend": "tech_score:trend",
+    "trend": "trend_decade",
+    "tech_trend": "tech_score:trend_decade",
 }
 
 
@@ -27,7 +28,7 @@ def term_label(var: str, labels: tuple[str, ...] = ()) -> str:
     if var == "beta_tech_class":
         return f"tech[{labels[0]}]"
     if var == "tech_class_trend":
-        return f"tech[{labels[0]}]:trend"
+        return f"tech[{labels[0]}]:trend_decade"
     base = TERM_NAMES.get(var, var)
     return f"{base}[{', '.join(labels)}]" if labels else base
 

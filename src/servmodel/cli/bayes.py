@@ -37,6 +37,7 @@ def print_bayes(result, plots: list[Path]) -> None:
     console.print(f"{s['sampler']}: {s['chains']} chains x {s['draws']} draws after {s['tune']} "
                   f"tuning steps, seed {s['seed']}; compile {_fmt(info['compile_seconds'], 3)} s, "
                   f"sampling {_fmt(info['sampling_seconds'], 3)} s")
+    console.print(f"zeros: {info['zero_handling']}")
     tidy = result.summary
     main = tidy[~tidy["term"].str.contains(r"\[") | tidy["term"].str.startswith("tech[")
                 | tidy["term"].str.contains(r"\[KOR\]")]
@@ -211,7 +212,7 @@ def contrast(
     check_level(level)
     r = load_bayes(result)
     spec = parse_spec(r.spec, source=str(result))
-    data = prepare_data(r.rows, spec.data.measure, str(result))
+    data = prepare_data(r.rows, spec.data.measure, str(result), spec.bayes.zeros)
     last = int(data.frame["year"].max())
     comps = [v.strip() for v in versus.split(",") if v.strip()]
     if not comps:

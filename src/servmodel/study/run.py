@@ -1,0 +1,175 @@
+"""The replication job: every stage in order, outputs under one directory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pandas as pd
+
+from servmodel._fileio import write_table
+from servmodel.intensity import IntensityPanel, panel_from_source
+from servmodel.intensity.summary import summarize_panel
+from servmodel.spec import ModelSpec, load_spec
+from servmodel.spec.library import models_dir
+from servmodel.study import figures
+from servmodel.study.descriptive import (
+    comparator_series,
+    economy_vs_manufacturing,
+    tech_gradient,
+)
+from servmodel.study.evidence import claim_verdicts, verdict_table
+
+log = logging.getLogger(__name__)
+
+PANEL_MODELS = ("pooled", "fe_twoway", "re", "mundlak", "korea_trend", "korea_gap")
+BAYES_MODELS = ("hier_beta", "hier_beta_notech", "pooled_beta", "hier_logitnormal")
+QUICK_BAYES_MODELS = ("hier_beta", "pooled_beta")
+SEED = 20131
+
+
+@dataclass(frozen=True)
+class StudySettings:
+    """What the job runs: ``quick`` uses two Bayesian models with short chains on the
+    flagship's data, full uses all four with 4 chains x 1000 draws."""
+
+    out: Path
+    quick: bool = False
+    seed: int = SEED
+    models_dir: Path = field(default_factory=models_dir)
+
+    @property
+    def bayes_models(self) -> tuple[str, ...]:
+        return QUICK_BAYES_MODELS if self.quick else BAYES_MODELS
+
+    def sampler(self, spec: ModelSpec):
+        s = replace(spec.bayes.sampling, seed=self.seed)
+        return replace(s, chains=2, draws=250, tune=250) if self.quick else s
+
+
+@dataclass
+class StudyOutputs:
+    """Everything the report is written from (paths relative to the output directory)."""
+
+    settings: StudySettings
+    panel: IntensityPanel | None = None
+    verdicts: pd.DataFrame | None = None
+    comparators: pd.DataFrame | None = None
+    ranks: pd.DataFrame | None = None
+    panel_results: dict = field(default_factory=dict)
+    bayes_results: dict = field(default_factory=dict)
+    comparison: object | None = None
+    contrast: object | None = None
+    sensitivity: object | None = None
+    figures: dict[str, Path] = field(default_factory=dict)
+    tables: dict[str, Path] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)
+
+
+def _rel(out: StudyOutputs, path: Path) -> Path:
+    rel = Path(path).resolve().relative_to(out.settings.out.resolve())
+    out.files.append(rel)
+    return rel
+
+
+def run_study(settings: StudySettings, stage: Callable[[str], None] = lambda s: None
+              ) -> StudyOutputs:
+    """Run the replication and write its outputs under ``settings.out``.
+
+    Parameters
+    ----------
+    settings
+        Output directory, quick or full, seed.
+    stage
+        Called with the name of each stage as it starts (for a progress display).
+    """
+    root = settings.out
+    for sub in ("figures", "tables", "models", "data"):
+        (root / sub).mkdir(parents=True, exist_ok=True)
+    out = StudyOutputs(settings)
+
+    stage("building the panel")
+    panel = panel_from_source()
+    out.panel = panel
+
+    stage("descriptive facts")
+    comps = comparator_series(panel, "direct")
+    out.comparators = comps
+    write_table(comps, root / "data" / "comparators_direct.csv")
+    _rel(out, root / "data" / "comparators_direct.csv")
+    out.ranks = summarize_panel(panel, "direct").ranks
+    write_table(out.ranks, root / "data" / "ranks_direct.csv")
+    _rel(out, root / "data" / "ranks_direct.csv")
+    gradient = tech_gradient(panel, "direct")
+    eco = economy_vs_manufacturing(panel, "direct")
+    for key, path in (
+        ("comparators", figures.comparators_figure(comps, "direct",
+                                                   root / "figures" / "korea_vs_comparators.png")),
+        ("tech_gradient", figures.tech_gradient_figure(gradient, "direct",
+                                                       root / "figures" / "tech_gradient.png")),
+        ("economy", figures.economy_figure(eco, "direct",
+                                           root / "figures" / "korea_economy_vs_manufacturing.png")),
+    ):
+        out.figures[key] = _rel(out, path)
+
+    stage("claims under every definition and measure")
+    verdicts = verdict_table(claim_verdicts(panel))
+    out.verdicts = verdicts
+    write_table(verdicts, root / "data" / "claim_verdicts.csv")
+    _rel(out, root / "data" / "claim_verdicts.csv")
+
+    stage("panel models")
+    from servmodel.frequentist import fit
+
+    (root / "models" / "panel").mkdir(exist_ok=True)
+    for name in PANEL_MODELS:
+        spec = load_spec(settings.models_dir / f"{name}.toml")
+        result = fit(spec, panel)
+        path = root / "models" / "panel" / f"{name}.json"
+        result.save(path)
+        out.panel_results[name] = result
+        _rel(out, path)
+
+    _bayesian_stages(out, panel, stage)
+    return out
+
+
+def _bayesian_stages(out: StudyOutputs, panel: IntensityPanel,
+                     stage: Callable[[str], None]) -> None:
+    from servmodel.bayes import compare_models, contrast
+    from servmodel.bayes.data import prepare_data
+    from servmodel.bayes.fit import fit_bayes
+    from servmodel.bayes.plots import ppc_plot
+
+    settings = out.settings
+    root = settings.out
+    draws_dir = root / "models" / "bayes"
+    draws_dir.mkdir(exist_ok=True)
+    for name in settings.bayes_models:
+        stage(f"Bayesian model {name}")
+        spec = load_spec(settings.models_dir / f"{name}.toml")
+        result = fit_bayes(spec, panel, settings.sampler(spec))
+        nc, js = result.save(draws_dir / f"{name}.nc")
+        out.bayes_results[name] = result
+        _rel(out, js)
+    flagship = out.bayes_results[settings.bayes_models[0]]
+    out.figures["ppc"] = _rel(out, ppc_plot(flagship.idata, root / "figures" / "ppc_flagship.png",
+                                            label=flagship.name))
+
+    stage("model comparison")
+    out.comparison = compare_models({k: r.idata for k, r in out.bayes_results.items()})
+    write_table(out.comparison.table, root / "data" / "loo_comparison.csv")
+    _rel(out, root / "data" / "loo_comparison.csv")
+
+    stage("posterior contrasts")
+    spec = load_spec(settings.models_dir / f"{flagship.name}.toml")
+    data = prepare_data(flagship.rows, spec.data.measure, flagship.name, spec.bayes.zeros)
+    last = int(data.frame["year"].max())
+    rep = contrast(flagship.idata, spec.bayes, data, "KOR", ["MEX", "CHN", "oecd"], last)
+    out.contrast = rep
+    write_table(rep.table(), root / "data" / "contrasts.csv")
+    _rel(out, root / "data" / "contrasts.csv")
+    out.figures["contrasts"] = _rel(out, figures.contrast_figure(
+        rep.difference_draws, "KOR", last, root / "figures" / "posterior_contrasts.png"))
