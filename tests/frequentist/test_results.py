@@ -97,8 +97,10 @@ def test_hausman_round_trip(wiod_panel, tmp_path):
     ("not json", "not a JSON file"),
     (json.dumps({"format": FORMAT_TAG, "format_version": 99, "kind": "panel", "result": {}}),
      "newer than this servmodel reads"),
+    (json.dumps({"format": FORMAT_TAG, "format_version": 1, "kind": "quantile", "result": {}}),
+     "unknown result kind 'quantile'"),
     (json.dumps({"format": FORMAT_TAG, "format_version": 1, "kind": "bayes", "result": {}}),
-     "unknown result kind 'bayes'"),
+     "damaged bayes result"),
     (json.dumps({"format": FORMAT_TAG, "format_version": 1, "kind": "panel",
                  "result": {"terms": []}}), "damaged panel result"),
 ])

@@ -6,6 +6,7 @@ with a ``ResultError`` that names the file, so a foreign JSON is never half-read
 
 from __future__ import annotations
 
+import importlib
 import json
 import math
 import os
@@ -22,6 +23,8 @@ FORMAT_VERSION = 1
 # kind -> function that rebuilds a result from its payload; each result module registers
 # itself, so this module does not import the result types (and new families add a kind).
 _LOADERS: dict[str, Callable[[dict[str, Any]], Any]] = {}
+# kinds whose module is heavy to import (ArviZ) and registers itself only when imported
+_LAZY_KINDS = {"bayes": "servmodel.results.bayes"}
 
 
 def register_kind(kind: str, loader: Callable[[dict[str, Any]], Any]) -> None:
@@ -90,6 +93,8 @@ def load_result(path: str | os.PathLike[str]) -> Any:
         raise ResultError(f"{p}: result format version {version!r} is newer than this "
                           f"servmodel reads ({FORMAT_VERSION}); upgrade servmodel")
     kind = doc.get("kind")
+    if kind in _LAZY_KINDS and kind not in _LOADERS:
+        importlib.import_module(_LAZY_KINDS[kind])  # registers its loader
     if kind not in _LOADERS:
         raise ResultError(f"{p}: unknown result kind {kind!r}; this servmodel reads "
                           f"{', '.join(sorted(_LOADERS)) or 'none'}")

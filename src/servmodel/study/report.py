@@ -193,6 +193,13 @@ def write_report(out: StudyOutputs, command: str) -> Path:
     add("")
     add(_panel_table(out))
     add("")
+    if "main_models.md" in out.tables:
+        add(f"The main coefficient table, panel and Bayesian models side by side "
+            f"([LaTeX]({out.tables['main_models.tex']}), "
+            f"[Markdown]({out.tables['main_models.md']})):")
+        add("")
+        add((s.out / out.tables["main_models.md"]).read_text().strip())
+        add("")
     if out.bayes_results:
         add("## Bayesian models")
         add("")

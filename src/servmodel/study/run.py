@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -133,7 +134,61 @@ def run_study(settings: StudySettings, stage: Callable[[str], None] = lambda s: 
         _rel(out, path)
 
     _bayesian_stages(out, panel, stage)
+
+    stage("tables")
+    _tables(out)
     return out
+
+
+LABELS = {
+    "tech_score": "Technology level (1-4)",
+    "tech_score:trend": "Technology x trend",
+    "tech_score:center(trend)": "Technology x trend (centred)",
+    "center(trend)": "Trend (centred, per year)",
+    "trend_decade": "Trend (per decade)",
+    "tech_score:trend_decade": "Technology x trend (per decade)",
+    "log(output)": "log gross output",
+    "korea": "Korea",
+    "korea:trend": "Korea x trend",
+}
+
+
+def _tables(out: StudyOutputs) -> None:
+    """The main coefficient table in LaTeX and Markdown (and the claim matrix)."""
+    from servmodel.report import TableBuilder, write
+
+    root = out.settings.out
+    panel = [out.panel_results[k] for k in ("pooled", "re", "mundlak", "fe_twoway")
+             if k in out.panel_results]
+    bayes = list(out.bayes_results.values())[:1]
+    models = [*panel, *bayes]
+    terms = {t for r in models for t in r.tidy()["term"]}
+    # the builder refuses labels and patterns that match nothing: pass only those that do
+    drops = [p for p in (r"^C\(", r"^mean\(") if any(re.match(p, t) for t in terms)]
+    builder = (TableBuilder(models)
+               .labels({k: v for k, v in LABELS.items() if k in terms})
+               .drop(*drops)
+               .title("Producer-service input intensity of manufacturing: technology and time")
+               .label("tab:main")
+               .notes("WIOD 2013, 40 economies, 1995-2011; standard producer-service "
+                      "definition, direct input coefficients. Panel models: log coefficient; "
+                      "Bayesian model: logit of the coefficient."))
+    if panel and bayes:
+        builder = builder.spanner("Panel models", 1, len(panel)).spanner(
+            "Bayesian", len(panel) + 1, len(panel) + 1)
+    table = builder.build()
+    for suffix in ("tex", "md"):
+        path = root / "tables" / f"main_models.{suffix}"
+        write(table, path)
+        out.tables[f"main_models.{suffix}"] = _rel(out, path)
+    from servmodel.study.report import claim_matrix_markdown
+
+    path = root / "tables" / "claim_matrix.md"
+    from servmodel._fileio import atomic_open
+
+    with atomic_open(path) as handle:
+        handle.write(claim_matrix_markdown(out.verdicts) + "\n")
+    out.tables["claim_matrix.md"] = _rel(out, path)
 
 
 def _bayesian_stages(out: StudyOutputs, panel: IntensityPanel,
