@@ -7,7 +7,7 @@ import traceback
 
 import typer
 
-from servmodel.cli import bayes, data, estimate, replicate, table
+from servmodel.cli import bayes, data, estimate, replicate, sensitivity, table
 from servmodel.cli._common import DEBUG, err_console, setup_logging
 from servmodel.errors import ServmodelError
 
@@ -40,6 +40,8 @@ app.command("hausman")(estimate.hausman)
 app.command("bayes")(bayes.bayes)
 app.command("compare")(bayes.compare)
 app.command("contrast")(bayes.contrast)
+app.command("sensitivity")(sensitivity.sensitivity)
+app.command("sensitivity-prior")(sensitivity.sensitivity_prior)
 app.command("replicate")(replicate.replicate)
 app.command("table")(table.table)
 

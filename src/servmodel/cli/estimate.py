@@ -23,7 +23,25 @@ SpecsArg = Annotated[list[Path], typer.Argument(help="Model specification files 
 LevelOpt = Annotated[float, typer.Option("--level", help="Confidence level of the intervals.")]
 
 
+def _is_grid(path: Path) -> bool:
+    """A sensitivity grid file (``[[targets]]``), which `models/*.toml` also matches."""
+    import tomllib
+
+    try:
+        return "targets" in tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False  # load_spec reports what is wrong with it
+
+
 def _load_specs(paths: list[Path]) -> list[ModelSpec]:
+    grids = [p for p in paths if _is_grid(p)]
+    for p in grids:
+        err_console.print(f"skipped {p}: a sensitivity grid; run it with `servmodel "
+                          "sensitivity`", markup=False, highlight=False, soft_wrap=True)
+    paths = [p for p in paths if p not in grids]
+    if not paths:
+        raise UsageError("no model specs to estimate; sensitivity grids run with "
+                         "`servmodel sensitivity`")
     specs = [load_spec(p) for p in paths]
     seen: dict[str, Path] = {}
     for path, spec in zip(paths, specs, strict=True):

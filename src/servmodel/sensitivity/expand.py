@@ -1,0 +1,255 @@
+"""From a grid and a panel to the list of specifications: the crossing of the choices.
+
+Each cell of the grid becomes a :class:`Point`: the choices, the model spec they imply and
+its hash, or the reason it is not estimated. Reasons known before any fitting are stated
+here (a target that an estimator cannot identify, an option combination that a model spec
+refuses, a sample that leaves no country, a cell identical to an earlier one); the others
+come from the engine.
+
+Samples are resolved against the panel: groups (``oecd``) and leave-one-out samples become
+explicit country lists, so that the hash of a specification names the rows it uses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from servmodel.errors import EstimationError, SpecError
+from servmodel.frequentist.arrays import panel_arrays
+from servmodel.intensity import IntensityPanel
+from servmodel.sensitivity.choices import (
+    DIMENSIONS,
+    ESTIMATORS,
+    absorbed_by,
+    absorbed_term,
+    cov_options,
+    formula_for,
+    sample_choice,
+)
+from servmodel.sensitivity.grid import Grid, Target
+from servmodel.spec import DataSelection, DependentSpec, FrequentistOptions, ModelSpec
+from servmodel.spec.select import PanelCodes, select_rows
+
+# Bump when a change to the estimation code changes any number, so that cached results of
+# older versions are not reused.
+ENGINE_VERSION = "1"
+SOURCE = "grid"
+
+
+@dataclass(frozen=True)
+class Point:
+    """One specification of the grid.
+
+    Attributes
+    ----------
+    target
+        The target's name.
+    choices
+        The choice of every dimension (the ``sample`` as written in the grid, e.g.
+        ``loo``).
+    sample_detail
+        The sample in words (``without KOR`` for one leave-one-out specification).
+    term
+        The coefficient reported.
+    key
+        Hash of the specification, the panel and the engine version (the cache key).
+    spec
+        The model spec, or ``None`` when the point is skipped before fitting.
+    dropped_terms
+        Terms of the target's formula that the estimator cannot identify, left out.
+    skip
+        Why the point is not estimated (``None``: it is).
+    """
+
+    target: str
+    choices: Mapping[str, str]
+    sample_detail: str
+    term: str
+    key: str
+    spec: ModelSpec | None = None
+    dropped_terms: tuple[str, ...] = ()
+    skip: str | None = None
+
+
+@dataclass(frozen=True)
+class _Sample:
+    """A resolved sample: countries (``("all",)`` when every country) and years."""
+
+    choice: str
+    detail: str
+    countries: tuple[str, ...] | None
+    years: tuple[int, ...] | None
+    skip: str | None = None
+
+
+def expand_grid(grid: Grid, panel: IntensityPanel) -> list[Point]:
+    """Every specification of ``grid`` on ``panel``, in grid order.
+
+    Raises
+    ------
+    SpecError
+        A definition, country or industry that the panel does not hold (the message names
+        the grid file and lists what the panel holds).
+    """
+    codes = panel_arrays(panel).codes
+    _check_definitions(grid, codes)
+    fingerprint = panel.fingerprint()
+    points: list[Point] = []
+    seen: dict[str, Point] = {}
+    for target in grid.targets:
+        choices = grid.choices_for(target)
+        samples = [s for choice in choices["sample"]
+                   for s in _resolve_samples(grid, target, choice, codes)]
+        order = [d for d in DIMENSIONS if d != "sample"]
+        for combo in itertools.product(*(choices[d] for d in order)):
+            chosen = dict(zip(order, combo, strict=True))
+            for sample in samples:
+                point = _point(grid, target, {**chosen, "sample": sample.choice}, sample,
+                               fingerprint)
+                if point.skip is None:
+                    first = seen.get(point.key)
+                    if first is not None:
+                        point = _duplicate(point, first)
+                    else:
+                        seen[point.key] = point
+                points.append(point)
+    return points
+
+
+def _check_definitions(grid: Grid, codes: PanelCodes) -> None:
+    held = codes.definition.labels
+    for target in grid.targets:
+        for d in grid.choices_for(target)["definition"]:
+            if d not in held:
+                raise SpecError(f"{grid.source}: [dimensions] definition: {d!r} is not in the "
+                                f"panel, which holds {', '.join(held)}; build a panel with "
+                                "that definition (servmodel data build --definition ...) and "
+                                "pass it with --panel")
+
+
+def _countries(grid: Grid, codes: PanelCodes, countries: tuple[str, ...],
+               years: tuple[int, ...] | None, where: str) -> tuple[str, ...]:
+    """The countries that ``countries`` (codes and groups) name in those years."""
+    sel = DataSelection(definition=codes.definition.labels[0], countries=countries,
+                        years=years, industries=grid.base.industries)
+    try:
+        return select_rows(codes, sel, f"{grid.source}: {where}").countries
+    except EstimationError:
+        return ()
+
+
+def _resolve_samples(grid: Grid, target: Target, choice: str,
+                     codes: PanelCodes) -> list[_Sample]:
+    """The samples a ``sample`` choice gives for ``target`` (several for ``loo``)."""
+    where = f"[[targets]] {target.name!r}"
+    parsed = sample_choice(choice, f"{grid.source}: [dimensions] sample")
+    years = target.years
+    if parsed.kind == "years":
+        years = tuple(sorted(set(parsed.years or ()) & set(years))) if years else parsed.years
+        if not years:
+            return [_Sample(choice, choice, None, None, skip=f"the window {choice} has no year "
+                            f"of target {target.name}'s years")]
+    everyone = set(_countries(grid, codes, ("all",), years, where))
+    base = set(_countries(grid, codes, target.countries, years, where))
+
+    def make(countries: set[str], detail: str) -> _Sample:
+        if not countries:
+            return _Sample(choice, detail, None, years,
+                           skip=f"sample '{detail}' leaves no country of the target")
+        listed = ("all",) if countries == everyone else tuple(sorted(countries))
+        return _Sample(choice, detail, listed, years)
+
+    if parsed.kind == "group":
+        group = set(_countries(grid, codes, (parsed.group,), years, "[dimensions] sample"))
+        return [make(base & group, choice)]
+    if parsed.kind == "years":
+        return [make(base, choice)]
+    if parsed.kind == "without":
+        unknown = [c for c in parsed.countries if c not in everyone]
+        if unknown:
+            raise SpecError(f"{grid.source}: [dimensions] sample {choice!r}: "
+                            f"{', '.join(unknown)} not in the panel; it holds "
+                            f"{', '.join(sorted(everyone))}")
+        return [make(base - set(parsed.countries), "without " + ", ".join(parsed.countries))]
+    return [make(base - {c}, f"without {c}") for c in sorted(base)]
+
+
+def spec_key(spec: ModelSpec, term: str, fingerprint: str) -> str:
+    """Hash of what determines a specification's estimate: the spec (name and description
+    aside), the term, the panel's fingerprint and the engine version."""
+    body = {k: v for k, v in spec.to_dict().items() if k not in ("name", "description")}
+    payload = json.dumps({"spec": body, "term": term, "panel": fingerprint,
+                          "engine": ENGINE_VERSION}, sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()[:24]
+
+
+def _choices_key(target: str, choices: Mapping[str, str], detail: str) -> str:
+    payload = json.dumps({"target": target, "choices": dict(choices), "detail": detail},
+                         sort_keys=True)
+    return "grid-" + hashlib.sha256(payload.encode()).hexdigest()[:19]
+
+
+def _point(grid: Grid, target: Target, choices: dict[str, str], sample: _Sample,
+           fingerprint: str) -> Point:
+    detail = sample.detail
+
+    def skip(reason: str, dropped: tuple[str, ...] = ()) -> Point:
+        return Point(target.name, choices, detail, target.term,
+                     _choices_key(target.name, choices, detail), None, dropped, reason)
+
+    if sample.skip is not None:
+        return skip(sample.skip)
+    estimator, effects = ESTIMATORS[choices["estimator"]]
+    formula, dropped = formula_for(target.formula, estimator, effects)
+    term_of_column = re.sub(r"\[[^\]]*\]", "", target.term)
+    kind = absorbed_term(term_of_column, absorbed_by(estimator, effects))
+    if kind == "unit":
+        return skip(f"{target.term} does not vary within country x industry, so "
+                    f"{choices['estimator']} cannot estimate it", dropped)
+    if kind == "year":
+        return skip(f"{target.term} is the same for every unit in a year, so year effects "
+                    "absorb it", dropped)
+    if not formula:
+        return skip("the estimator removes every term of the formula", dropped)
+    base = grid.base
+    transform = choices["transform"]
+    try:
+        dependent = DependentSpec(
+            transform=transform,  # type: ignore[arg-type]
+            zeros=None if transform == "level" else base.zeros,
+            offset=base.offset if transform != "level" and base.zeros == "offset" else None,
+            source=SOURCE)
+        options = FrequentistOptions(estimator=estimator, effects=effects,  # type: ignore[arg-type]
+                                     weights=base.weights,  # type: ignore[arg-type]
+                                     small_sample=base.small_sample, source=SOURCE,
+                                     **cov_options(choices["cov"]))
+        data = DataSelection(definition=choices["definition"],
+                             measure=choices["measure"],  # type: ignore[arg-type]
+                             countries=sample.countries or ("all",), years=sample.years,
+                             industries=base.industries, source=SOURCE)
+        spec = ModelSpec(name=target.name, data=data, formula=formula, dependent=dependent,
+                         frequentist=options, description=target.label, source=SOURCE)
+    except SpecError as exc:
+        text = str(exc)
+        return skip(text[len(SOURCE) + 2:] if text.startswith(f"{SOURCE}: ") else text)
+    key = spec_key(spec, target.term, fingerprint)
+    spec = spec.replace(name=f"{target.name}-{key[:10]}")
+    return Point(target.name, choices, detail, target.term, key, spec, dropped)
+
+
+def _duplicate(point: Point, first: Point) -> Point:
+    differ = [f"{d}={first.choices[d]}" for d in DIMENSIONS
+              if first.choices[d] != point.choices[d]]
+    if first.sample_detail != point.sample_detail and first.choices["sample"] == \
+            point.choices["sample"]:
+        differ.append(f"sample {first.sample_detail}")
+    reason = ("same specification as " + ", ".join(differ) if differ
+              else "same specification as an earlier one")
+    return Point(point.target, point.choices, point.sample_detail, point.term,
+                 _choices_key(point.target, point.choices, point.sample_detail), None,
+                 point.dropped_terms, reason)
