@@ -41,14 +41,12 @@ from __future__ import annotations
 import difflib
 import math
 import os
-import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from servmodel.errors import SpecError, UsageError
+from servmodel.errors import SpecError
 from servmodel.options import ZeroRule, allowed
 from servmodel.sensitivity.choices import (
     DEFAULT_CHOICE,
@@ -59,6 +57,7 @@ from servmodel.sensitivity.choices import (
 )
 from servmodel.spec import check_formula_syntax
 from servmodel.spec.model import NAME_PATTERN
+from servmodel.spec.parse import read_toml
 
 TOP_KEYS = ("name", "description", "base", "targets", "dimensions", "curve", "prior")
 BASE_KEYS = ("zeros", "offset", "small_sample", "weights", "industries", "level")
@@ -68,7 +67,6 @@ PRIOR_KEYS = ("scales", "parameters", "threshold")
 SCALES = ("sd", "raw")
 DEFAULT_PRIOR_PARAMETERS = ("alpha", "beta_tech", "tech_trend", "trend", "sigma_country",
                             "sigma_industry", "sigma_slope", "slope_country")
-_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
 @dataclass(frozen=True)
@@ -217,21 +215,7 @@ def load_grid(path: str | os.PathLike[str]) -> Grid:
         its formula cannot produce; the message names the file and the key.
     """
     p = Path(path)
-    if not p.exists():
-        raise UsageError(f"grid {p} does not exist; check the path (example: "
-                         "models/sensitivity.toml)")
-    if p.is_dir():
-        raise UsageError(f"grid {p} is a directory; give a .toml file")
-    try:
-        raw = tomllib.loads(p.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as exc:
-        raise SpecError(f"{p}: not UTF-8 text ({exc.reason})") from exc
-    except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        where = _TOML_POSITION.search(message)
-        reason = _TOML_POSITION.sub("", message).strip()
-        at = f" at line {where.group(1)}, column {where.group(2)}" if where else ""
-        raise SpecError(f"{p}: TOML syntax error{at}: {reason}") from exc
+    raw = read_toml(p, "grid", "example: models/sensitivity.toml")
     raw.setdefault("name", p.stem)
     return parse_grid(raw, source=str(p))
 

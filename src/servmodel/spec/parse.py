@@ -59,24 +59,35 @@ def load_spec(path: str | os.PathLike[str]) -> ModelSpec:
         that are not allowed (with the key and the allowed values).
     """
     p = Path(path)
-    if not p.exists():
-        raise UsageError(f"model spec {p} does not exist; check the path (examples: models/)")
-    if p.is_dir():
-        raise UsageError(f"model spec {p} is a directory; give a .toml file")
+    raw = read_toml(p, "model spec", "examples: models/")
+    raw.setdefault("name", p.stem)
+    return parse_spec(raw, source=str(p))
+
+
+def read_toml(path: Path, what: str, hint: str) -> dict[str, Any]:
+    """Read a TOML file with clear errors.
+
+    Raises
+    ------
+    UsageError
+        The file does not exist or is a directory (``hint`` says where to look).
+    SpecError
+        The file is not UTF-8 or not valid TOML (with line and column).
+    """
+    if not path.exists():
+        raise UsageError(f"{what} {path} does not exist; check the path ({hint})")
+    if path.is_dir():
+        raise UsageError(f"{what} {path} is a directory; give a .toml file")
     try:
-        raw = tomllib.loads(p.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError as exc:
-        raise SpecError(f"{p}: not UTF-8 text ({exc.reason})") from exc
+        raise SpecError(f"{path}: not UTF-8 text ({exc.reason})") from exc
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         where = _TOML_POSITION.search(message)
         reason = _TOML_POSITION.sub("", message).strip()
-        if where:
-            raise SpecError(f"{p}: TOML syntax error at line {where.group(1)}, column "
-                            f"{where.group(2)}: {reason}") from exc
-        raise SpecError(f"{p}: TOML syntax error: {reason}") from exc
-    raw.setdefault("name", p.stem)
-    return parse_spec(raw, source=str(p))
+        at = f" at line {where.group(1)}, column {where.group(2)}" if where else ""
+        raise SpecError(f"{path}: TOML syntax error{at}: {reason}") from exc
 
 
 def parse_spec(raw: Mapping[str, Any], source: str = "<memory>") -> ModelSpec:
