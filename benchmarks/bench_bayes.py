@@ -64,6 +64,8 @@ def main() -> None:
     parser.add_argument("--chains", type=int, default=4)
     parser.add_argument("--draws", type=int, default=1000)
     parser.add_argument("--tune", type=int, default=1000)
+    parser.add_argument("--target-accept", type=float, default=None,
+                        help="default: the spec's")
     parser.add_argument("--skip-naive", action="store_true")
     args = parser.parse_args()
     logging.disable(logging.WARNING)
@@ -71,6 +73,8 @@ def main() -> None:
     frame = panel_from_source(definitions="standard").frame
     spec = load_spec(ROOT / "models" / "hier_beta.toml")
     base = replace(spec.bayes.sampling, chains=args.chains, draws=args.draws, tune=args.tune)
+    if args.target_accept is not None:
+        base = replace(base, target_accept=args.target_accept)
     a = run("(a) flagship, nutpie", spec, frame, base)
     if args.skip_naive:
         return

@@ -9,6 +9,7 @@ import pytest
 
 from servmodel.cli import main
 from servmodel.intensity.summary import manufacturing_intensity
+from tests.report.test_latex_compile import _compile, pdflatex  # noqa: F401 (fixture)
 
 
 @pytest.fixture(scope="module")
@@ -56,3 +57,36 @@ def test_claim_matrix_is_complete(study):
     assert len(v) == 5 * 4 * 4  # claims x definitions x measures
     assert set(v.verdict) <= {"supported", "contradicted", "inconclusive"}
     assert v.evidence.str.len().min() > 10
+
+
+def test_every_table_in_latex_and_markdown(study):
+    tables = study[0] / "tables"
+    stems = {p.stem for p in tables.iterdir()}
+    assert {"claim_matrix", "comparators", "panel_slopes", "loo_comparison",
+            "sensitivity_summary", "main_models"} <= stems
+    for stem in stems:
+        assert (tables / f"{stem}.tex").is_file() and (tables / f"{stem}.md").is_file(), stem
+
+
+def test_latex_tables_compile_together(study, tmp_path, pdflatex):  # noqa: F811
+    from servmodel.report.to_latex import PREAMBLE
+
+    bodies = sorted((study[0] / "tables").glob("*.tex"))
+    doc = ("\\documentclass{article}\n\\usepackage[margin=1cm,landscape]{geometry}\n"
+           + PREAMBLE + "\\begin{document}\n"
+           + "\n\\clearpage\n".join(p.read_text() for p in bodies) + "\\end{document}\n")
+    pdf, log = _compile(doc, tmp_path, pdflatex)
+    assert pdf.startswith(b"%PDF")
+    assert f"Output written on table.pdf ({len(bodies)} pages" in log
+
+
+def test_sensitivity_summary_counts_the_specifications(study):
+    out = study[0]
+    specs = pd.read_csv(out / "sensitivity" / "specifications.csv")
+    summary = pd.read_csv(out / "sensitivity" / "summary.csv").set_index("target")
+    counts = specs.groupby("target").size()
+    pd.testing.assert_series_equal(counts.sort_index(),
+                                   summary["specifications"].sort_index(), check_names=False)
+    # quick: two measures and the whole sample only
+    assert set(specs["measure"]) == {"direct", "total"} and set(specs["sample"]) == {"all"}
+    assert (out / "figures" / "spec_curve_tech.png").is_file()

@@ -51,7 +51,7 @@ def escape(text: str) -> str:
     return _SPECIAL.sub(lambda m: _ESCAPES[m.group(0)], text)
 
 
-def _number_text(text: str) -> str:
+def render_number_text(text: str) -> str:
     # a hyphen before a digit is a minus sign: typeset it as one
     return _MINUS.sub("$-$", escape(text))
 
@@ -59,7 +59,7 @@ def _number_text(text: str) -> str:
 def _cell(cell: Cell) -> str:
     if cell.empty:
         return ""
-    text = _number_text(cell.text) if cell.quantity not in ("estimator", "dependent",
+    text = render_number_text(cell.text) if cell.quantity not in ("estimator", "dependent",
                                                             "cov_type") else escape(cell.text)
     if cell.bracket:
         text = f"{cell.bracket[0]}{text}{cell.bracket[1]}"

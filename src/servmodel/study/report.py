@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
-import pandas as pd
-
 from servmodel._fileio import atomic_open
+from servmodel.report.frame import frame_markdown
 from servmodel.results.provenance import package_versions
 from servmodel.study.claims import CLAIMS, RULES
-from servmodel.study.descriptive import FOCUS, OECD_LABEL
+from servmodel.study.descriptive import OECD_LABEL
 from servmodel.study.run import StudyOutputs
 
-SYMBOL = {"supported": "supported", "contradicted": "**contradicted**",
-          "inconclusive": "inconclusive"}
 CITATION = (
     "Timmer, M. P., Dietzenbacher, E., Los, B., Stehrer, R. and de Vries, G. J. (2015), "
     "\"An Illustrated User Guide to the World Input-Output Database: the Case of Global "
@@ -23,71 +19,46 @@ CITATION = (
 )
 
 
-def _md(frame: pd.DataFrame, floatfmt: str = ".4f") -> str:
-    return frame.to_markdown(index=False, floatfmt=floatfmt)
+def _table(out: StudyOutputs, name: str) -> str:
+    """The Markdown of the study table ``name``, linked to its LaTeX and Markdown files."""
+    t = out.study_tables[name]
+    text = frame_markdown(t.markdown if t.markdown is not None else t.frame, t.digits)
+    files = [f"[{suffix}]({out.tables[f'{name}.{suffix}']})" for suffix in ("tex", "md")
+             if f"{name}.{suffix}" in out.tables]
+    return text + ("\n\n" + "Table files: " + ", ".join(files) if files else "")
 
 
-def _fmt(x: float, digits: int = 4) -> str:
-    return "." if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{digits}g}"
-
-
-def claim_matrix_markdown(verdicts: pd.DataFrame) -> str:
-    """One row per measure and claim, one column per definition."""
-    order = [d for d in ("kibs", "producer", "standard", "broad")
-             if d in set(verdicts["definition"])]
-    order += [d for d in dict.fromkeys(verdicts["definition"]) if d not in order]
-    wide = verdicts.pivot_table(index=["measure", "claim"], columns="definition",
-                                values="verdict", aggfunc="first")[order]
-    wide = wide.map(lambda s: SYMBOL.get(s, s)).reset_index()
-    return _md(wide)
-
-
-def _comparator_table(comps: pd.DataFrame) -> str:
-    first, last = int(comps["year"].min()), int(comps["year"].max())
-    sub = comps[comps["year"].isin([first, last])]
-    wide = sub.pivot_table(index=["definition", "year"], columns="series", values="value")
-    cols = [FOCUS, "MEX", "CHN", OECD_LABEL]
-    return _md(wide[[c for c in cols if c in wide.columns]].reset_index())
-
-
-def _rank_table(ranks: pd.DataFrame) -> str:
-    k = ranks[ranks["country"] == FOCUS].drop(columns="country")
-    return _md(k, floatfmt=".4f")
-
-
-def _panel_table(out: StudyOutputs) -> str:
-    rows = []
-    for name, res in out.panel_results.items():
-        t = res.tidy()
-        t = t[~t["term"].str.startswith(("C(", "Intercept"))]
-        for r in t.itertuples(index=False):
-            rows.append({"model": name, "term": r.term, "estimate": r.estimate,
-                         "std. error": r.std_error, "p": r.p_value})
-    return _md(pd.DataFrame(rows))
-
-
-def _bayes_table(out: StudyOutputs) -> str:
-    rows = []
-    for name, res in out.bayes_results.items():
-        d = res.diagnostics
-        loo = res.info["loo"]
-        rows.append({"model": name, "elpd_loo": loo["elpd"], "SE": loo["se"],
-                     "p_loo": loo["p"], "max R-hat": d["r_hat"]["value"],
-                     "min bulk ESS": d["ess_bulk"]["value"],
-                     "divergences": d["divergences"]["value"],
-                     "checks": "pass" if res.passed else "FAIL"})
-    return _md(pd.DataFrame(rows), floatfmt=".3f")
-
-
-def _flagship_terms(out: StudyOutputs) -> str:
-    flagship = next(iter(out.bayes_results.values()))
-    t = flagship.summary
-    keep = t[~t["term"].str.contains(r"\[") | t["term"].str.contains(r"\[KOR")]
-    level = flagship.info["interval"]["level"]
-    return _md(keep[["term", "estimate", "std_error", "conf_low", "conf_high", "r_hat",
-                     "ess_bulk"]].rename(columns={
-                         "estimate": "posterior mean", "std_error": "sd",
-                         "conf_low": f"{level:.0%} low", "conf_high": f"{level:.0%} high"}))
+def _sensitivity_section(out: StudyOutputs, add) -> None:
+    result = out.sensitivity
+    stats, grid = result.stats, result.grid
+    dims = ", ".join(f"{d} ({len(grid.dimensions[d])})" for d in result.varied)
+    add("## Sensitivity: the specification curve")
+    add("")
+    add(f"Every target below was estimated under every combination of {dims} "
+        f"(`models/sensitivity.toml`{', reduced by --quick' if out.settings.quick else ''}): "
+        f"{stats.specifications - stats.skipped_before:,} specifications estimated, "
+        f"{stats.skipped_before:,} skipped before fitting with a stated reason "
+        "(`sensitivity/skipped.csv`), for example the technology level under unit fixed "
+        "effects, which absorb it. Estimates are in standard deviations of the dependent "
+        "variable, so that levels, logs and logits and measures of different size compare.")
+    add("")
+    add("Per target: the number of specifications, the median estimate and its quartiles, "
+        "the share of specifications with the median's sign, the share significant at 5% and "
+        "the share significant with that sign:")
+    add("")
+    add(_table(out, "sensitivity_summary"))
+    add("")
+    add("Which choices move the estimates: the share of the variance of the estimates due to "
+        "each dimension (Shapley decomposition of the R-squared of a regression of the "
+        "estimates on the choices; the rest is interactions):")
+    add("")
+    add(_table(out, "sensitivity_decomposition"))
+    add("")
+    for t in grid.targets:
+        key = f"spec_curve_{t.name}"
+        if key in out.figures:
+            add(f"![Specification curve: {t.label}]({out.figures[key]})")
+            add("")
 
 
 def write_report(out: StudyOutputs, command: str) -> Path:
@@ -138,7 +109,7 @@ def write_report(out: StudyOutputs, command: str) -> Path:
         + ". The data do not support every claim under every definition; where a verdict "
         "flips with the definition or the measure, the claim depends on that choice.")
     add("")
-    add(claim_matrix_markdown(v))
+    add(_table(out, "claim_matrix"))
     add("")
     add("Rules:")
     add("")
@@ -148,8 +119,7 @@ def write_report(out: StudyOutputs, command: str) -> Path:
     add("The number behind each verdict (`data/claim_verdicts.csv` has all of them), for the "
         "direct coefficient:")
     add("")
-    direct = v[v["measure"] == "direct"][["claim", "definition", "verdict", "evidence"]]
-    add(_md(direct))
+    add(_table(out, "claim_evidence_direct"))
     add("")
     if out.contrast is not None:
         rep = out.contrast
@@ -172,11 +142,11 @@ def write_report(out: StudyOutputs, command: str) -> Path:
     add("Output-weighted manufacturing `direct` intensity in the first and last year "
         f"({OECD_LABEL}: the OECD members of that year other than Korea):")
     add("")
-    add(_comparator_table(out.comparators))
+    add(_table(out, "comparators"))
     add("")
     add("Korea's rank among the 40 economies (1 = highest intensity):")
     add("")
-    add(_rank_table(out.ranks))
+    add(_table(out, "korea_ranks"))
     add("")
     add("## Technology gradient")
     add("")
@@ -191,7 +161,7 @@ def write_report(out: StudyOutputs, command: str) -> Path:
     add("Slopes of the panel models in `models/` (standard definition, log direct "
         "coefficient; full results in `models/panel/*.json`):")
     add("")
-    add(_panel_table(out))
+    add(_table(out, "panel_slopes"))
     add("")
     if "main_models.md" in out.tables:
         add(f"The main coefficient table, panel and Bayesian models side by side "
@@ -208,20 +178,26 @@ def write_report(out: StudyOutputs, command: str) -> Path:
                 "convergence thresholds (R-hat < 1.01, ESS >= 400); run `servmodel replicate` "
                 "without `--quick` before interpreting these posteriors.")
             add("")
-        add(_bayes_table(out))
+        add(_table(out, "bayes_diagnostics"))
         add("")
         add("Flagship posterior (logit scale; time in decades):")
         add("")
-        add(_flagship_terms(out))
+        add(_table(out, "flagship_posterior"))
         add("")
         add("LOO comparison (stacking weights):")
         add("")
-        add(_md(out.comparison.table, floatfmt=".3f"))
+        add(_table(out, "loo_comparison"))
+        add("")
+        add("Posterior contrasts of Korea's expected manufacturing intensity:")
+        add("")
+        add(_table(out, "posterior_contrasts"))
         add("")
         add(f"![Posterior contrasts]({out.figures['contrasts']})")
         add("")
         add(f"![Posterior predictive check]({out.figures['ppc']})")
         add("")
+    if out.sensitivity is not None:
+        _sensitivity_section(out, add)
     add("## Files")
     add("")
     for f in sorted(set(out.files), key=str):

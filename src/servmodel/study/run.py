@@ -22,6 +22,7 @@ from servmodel.study.descriptive import (
     tech_gradient,
 )
 from servmodel.study.evidence import claim_verdicts, verdict_table
+from servmodel.study.tables import StudyTable
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,7 @@ class StudyOutputs:
     comparison: object | None = None
     contrast: object | None = None
     sensitivity: object | None = None
+    study_tables: dict[str, StudyTable] = field(default_factory=dict)
     figures: dict[str, Path] = field(default_factory=dict)
     tables: dict[str, Path] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
@@ -87,7 +89,7 @@ def run_study(settings: StudySettings, stage: Callable[[str], None] = lambda s: 
         Called with the name of each stage as it starts (for a progress display).
     """
     root = settings.out
-    for sub in ("figures", "tables", "models", "data"):
+    for sub in ("figures", "tables", "models", "data", "sensitivity"):
         (root / sub).mkdir(parents=True, exist_ok=True)
     out = StudyOutputs(settings)
 
@@ -134,6 +136,7 @@ def run_study(settings: StudySettings, stage: Callable[[str], None] = lambda s: 
         _rel(out, path)
 
     _bayesian_stages(out, panel, stage)
+    _sensitivity_stage(out, panel, stage)
 
     stage("tables")
     _tables(out)
@@ -181,14 +184,68 @@ def _tables(out: StudyOutputs) -> None:
         path = root / "tables" / f"main_models.{suffix}"
         write(table, path)
         out.tables[f"main_models.{suffix}"] = _rel(out, path)
-    from servmodel.study.report import claim_matrix_markdown
+    _frame_tables(out)
 
-    path = root / "tables" / "claim_matrix.md"
-    from servmodel._fileio import atomic_open
 
-    with atomic_open(path) as handle:
-        handle.write(claim_matrix_markdown(out.verdicts) + "\n")
-    out.tables["claim_matrix.md"] = _rel(out, path)
+def _frame_tables(out: StudyOutputs) -> None:
+    """Every other table of the report, each in LaTeX and Markdown under ``tables/``."""
+    from servmodel.report.frame import write_frame_table
+    from servmodel.study import tables
+
+    made = [tables.claim_matrix_table(out.verdicts), tables.claim_evidence(out.verdicts),
+            tables.comparators(out.comparators), tables.korea_ranks(out.ranks)]
+    if out.panel_results:
+        made.append(tables.panel_slopes(out.panel_results))
+    if out.bayes_results:
+        made += [tables.bayes_diagnostics(out.bayes_results),
+                 tables.flagship_terms(next(iter(out.bayes_results.values()))),
+                 tables.loo_comparison(out.comparison.table),
+                 tables.contrasts(out.contrast.table())]
+    if out.sensitivity is not None:
+        labels = {t.name: t.label for t in out.sensitivity.grid.targets}
+        made += [tables.sensitivity_summary(out.sensitivity.summary(), labels),
+                 tables.sensitivity_decomposition(out.sensitivity.decomposition(), labels,
+                                                  out.sensitivity.varied)]
+    root = out.settings.out
+    for t in made:
+        tex, md = write_frame_table(t.frame, root / "tables" / t.name, caption=t.caption,
+                                    label=f"tab:{t.name.replace('_', '-')}", digits=t.digits)
+        out.tables[tex.name], out.tables[md.name] = _rel(out, tex), _rel(out, md)
+        out.study_tables[t.name] = t
+
+
+def quick_grid(grid):
+    """The grid of ``--quick``: the direct and total measures, the whole sample."""
+    def keep(dimension: str, wanted: tuple[str, ...]) -> tuple[str, ...]:
+        have = grid.dimensions[dimension]
+        return tuple(c for c in wanted if c in have) or have[:1]
+
+    dims = {**grid.dimensions, "measure": keep("measure", ("direct", "total")),
+            "sample": keep("sample", ("all",))}
+    return replace(grid, dimensions=dims)
+
+
+def _sensitivity_stage(out: StudyOutputs, panel: IntensityPanel,
+                       stage: Callable[[str], None]) -> None:
+    from servmodel.sensitivity import load_grid, run_grid, write_spec_curves
+
+    stage("sensitivity grid")
+    settings = out.settings
+    grid = load_grid(settings.models_dir / "sensitivity.toml")
+    if settings.quick:
+        grid = quick_grid(grid)
+    result = run_grid(grid, panel)
+    out.sensitivity = result
+    root = settings.out
+    for path in result.write(root / "sensitivity").values():
+        _rel(out, path)
+    curves = write_spec_curves(result.table(), [(t.name, t.label) for t in grid.targets],
+                               result.varied, root / "figures", scale=grid.scale,
+                               level=grid.base.level)
+    for path in curves:
+        rel = _rel(out, path)
+        if path.suffix == ".png":
+            out.figures[path.stem] = rel
 
 
 def _bayesian_stages(out: StudyOutputs, panel: IntensityPanel,

@@ -1,0 +1,162 @@
+"""The replication's data tables: one frame per table, written to ``tables/`` in LaTeX and
+Markdown and embedded in the report from the same frame."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from servmodel.study.descriptive import FOCUS, OECD_LABEL
+
+DEFINITION_ORDER = ("kibs", "producer", "standard", "broad")
+BOLD = {"contradicted": "**contradicted**"}
+
+
+@dataclass(frozen=True)
+class StudyTable:
+    """A table of the study.
+
+    Attributes
+    ----------
+    name
+        File stem under ``tables/``.
+    caption
+        Caption (LaTeX) and heading (Markdown).
+    frame
+        The cells.
+    digits
+        Decimals of the numbers.
+    markdown
+        A variant of ``frame`` for Markdown (emphasis), when it differs.
+    """
+
+    name: str
+    caption: str
+    frame: pd.DataFrame
+    digits: int = 4
+    markdown: pd.DataFrame | None = None
+
+
+def claim_matrix(verdicts: pd.DataFrame) -> pd.DataFrame:
+    """One row per measure and claim, one column per definition (the verdicts)."""
+    order = [d for d in DEFINITION_ORDER if d in set(verdicts["definition"])]
+    order += [d for d in dict.fromkeys(verdicts["definition"]) if d not in order]
+    wide = verdicts.pivot_table(index=["measure", "claim"], columns="definition",
+                                values="verdict", aggfunc="first")[order]
+    wide.columns.name = None
+    return wide.reset_index()
+
+
+def claim_matrix_table(verdicts: pd.DataFrame) -> StudyTable:
+    """The claim robustness matrix; contradicted cells in bold in Markdown."""
+    frame = claim_matrix(verdicts)
+    defs = [c for c in frame.columns if c not in ("measure", "claim")]
+    bold = frame.assign(**{d: frame[d].map(lambda s: BOLD.get(s, s)) for d in defs})
+    return StudyTable("claim_matrix", "Claim robustness matrix: verdict per claim, measure "
+                      "and producer-service definition", frame, markdown=bold)
+
+
+def claim_evidence(verdicts: pd.DataFrame, measure: str = "direct") -> StudyTable:
+    """The number and rule behind each verdict for one measure."""
+    frame = verdicts.loc[verdicts["measure"] == measure,
+                         ["claim", "definition", "verdict", "evidence"]].reset_index(drop=True)
+    return StudyTable(f"claim_evidence_{measure}",
+                      f"The evidence behind each verdict ({measure} coefficient)", frame)
+
+
+def comparators(comps: pd.DataFrame) -> StudyTable:
+    """Korea, Mexico, China and the OECD average in the first and last year."""
+    first, last = int(comps["year"].min()), int(comps["year"].max())
+    sub = comps[comps["year"].isin([first, last])]
+    wide = sub.pivot_table(index=["definition", "year"], columns="series", values="value")
+    cols = [c for c in (FOCUS, "MEX", "CHN", OECD_LABEL) if c in wide.columns]
+    wide = wide[cols]
+    wide.columns.name = None
+    return StudyTable("comparators", f"Output-weighted manufacturing direct intensity, "
+                      f"{first} and {last}", wide.reset_index())
+
+
+def korea_ranks(ranks: pd.DataFrame) -> StudyTable:
+    """Korea's rank among all economies, per definition, in the first and last year."""
+    frame = ranks[ranks["country"] == FOCUS].drop(columns="country").reset_index(drop=True)
+    return StudyTable("korea_ranks", f"{FOCUS}'s rank among the economies (1 = highest "
+                      "intensity)", frame)
+
+
+def panel_slopes(panel_results: dict) -> StudyTable:
+    """The slopes of every panel model (fixed-effect dummies and intercepts left out)."""
+    rows = []
+    for name, res in panel_results.items():
+        t = res.tidy()
+        t = t[~t["term"].str.startswith(("C(", "Intercept"))]
+        for r in t.itertuples(index=False):
+            rows.append({"model": name, "term": r.term, "estimate": r.estimate,
+                         "std. error": r.std_error, "p": r.p_value})
+    return StudyTable("panel_slopes", "Slopes of the panel models (log direct coefficient, "
+                      "standard definition)", pd.DataFrame(rows))
+
+
+def bayes_diagnostics(bayes_results: dict) -> StudyTable:
+    """Fit and convergence of each Bayesian model."""
+    rows = []
+    for name, res in bayes_results.items():
+        d, loo = res.diagnostics, res.info["loo"]
+        rows.append({"model": name, "elpd_loo": loo["elpd"], "SE": loo["se"], "p_loo": loo["p"],
+                     "max R-hat": d["r_hat"]["value"], "min bulk ESS": d["ess_bulk"]["value"],
+                     "divergences": int(d["divergences"]["value"]),
+                     "checks": "pass" if res.passed else "FAIL"})
+    return StudyTable("bayes_diagnostics", "Bayesian models: fit and convergence",
+                      pd.DataFrame(rows), digits=3)
+
+
+def flagship_terms(result) -> StudyTable:
+    """The flagship's population-level terms and Korea's own effects."""
+    t = result.summary
+    keep = t[~t["term"].str.contains(r"\[") | t["term"].str.contains(r"\[KOR")]
+    level = result.info["interval"]["level"]
+    frame = keep[["term", "estimate", "std_error", "conf_low", "conf_high", "r_hat",
+                  "ess_bulk"]].rename(columns={
+                      "estimate": "posterior mean", "std_error": "sd",
+                      "conf_low": f"{level:.0%} low", "conf_high": f"{level:.0%} high"})
+    return StudyTable("flagship_posterior", f"Flagship posterior ({result.name}; logit scale, "
+                      "time in decades)", frame.reset_index(drop=True))
+
+
+def loo_comparison(table: pd.DataFrame) -> StudyTable:
+    """The LOO comparison with stacking weights."""
+    return StudyTable("loo_comparison", "Model comparison by PSIS-LOO (stacking weights)",
+                      table.reset_index(drop=True), digits=3)
+
+
+def contrasts(table: pd.DataFrame) -> StudyTable:
+    """The posterior contrasts of Korea against each comparator."""
+    return StudyTable("posterior_contrasts", "Posterior contrasts of expected manufacturing "
+                      "intensity", table.reset_index(drop=True))
+
+
+def sensitivity_summary(summary: pd.DataFrame, labels: dict[str, str]) -> StudyTable:
+    """Robustness of each sensitivity target across its specifications."""
+    frame = summary.assign(target=summary["target"].map(lambda t: labels.get(t, t)))
+    frame = frame[["target", "specifications", "median", "q25", "q75", "share_same_sign",
+                   "share_significant", "share_significant_same_sign"]].rename(columns={
+                       "share_same_sign": "same sign", "share_significant": "significant",
+                       "share_significant_same_sign": "significant, same sign"})
+    return StudyTable("sensitivity_summary", "Specification curve: robustness by target "
+                      "(estimates in standard deviations of the outcome; 5% level)",
+                      frame.reset_index(drop=True), digits=4)
+
+
+def sensitivity_decomposition(decomposition: pd.DataFrame, labels: dict[str, str],
+                              dimensions: tuple[str, ...]) -> StudyTable:
+    """Share of the variance of the estimates due to each choice (in the grid's order of
+    ``dimensions``), per target."""
+    wide = decomposition.pivot_table(index="target", columns="dimension", values="share",
+                                     sort=False)
+    order = [d for d in (*dimensions, "interactions and residual") if d in wide.columns]
+    wide = wide[order]
+    wide.columns.name = None
+    wide.index = [labels.get(t, t) for t in wide.index]
+    frame = wide.rename_axis("target").reset_index()
+    return StudyTable("sensitivity_decomposition", "Which choices move the estimates (share "
+                      "of their variance, Shapley decomposition)", frame, digits=2)
