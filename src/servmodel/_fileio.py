@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -14,6 +14,68 @@ import pandas as pd
 from servmodel.errors import DataError, UsageError
 
 TABLE_SUFFIXES = (".csv", ".parquet", ".pq")
+# pandas' default spellings of a missing CSV cell (pandas.read_csv, ``na_values``)
+NA_SPELLINGS = ("", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND",
+                "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null")
+# rows per chunk of :func:`iter_table`: a few tens of MB of parsed columns
+CHUNK_ROWS = 1 << 20
+
+
+def check_output_file(path: str | os.PathLike[str]) -> Path:
+    """Raise ``UsageError`` unless a file can be written at ``path``; return its directory.
+
+    Commands call it before their work, so that a mistyped output path fails at once rather
+    than after a long build or fit.
+    """
+    dest = Path(path)
+    parent = dest.parent if str(dest.parent) else Path(".")
+    if dest.is_dir():
+        raise UsageError(f"cannot write {dest}: it is a directory; give a file name")
+    if not parent.is_dir():
+        if parent.exists():
+            raise UsageError(f"cannot write {dest}: {parent} is a file, not a directory; "
+                             "choose another path")
+        raise UsageError(
+            f"cannot write {dest}: directory {parent} does not exist; create it first"
+        )
+    if not os.access(parent, os.W_OK):
+        raise UsageError(f"cannot write {dest}: directory {parent} is not writable; choose "
+                         "another directory or change its permissions")
+    return parent
+
+
+def check_output_dir(path: str | os.PathLike[str], what: str = "--out") -> None:
+    """Raise ``UsageError`` unless directory ``path`` exists or could be created, without
+    creating it: a command that fails later then leaves no empty directory behind."""
+    p = Path(path)
+    if p.exists():
+        if not p.is_dir():
+            raise UsageError(f"{what} {p} is a file; give a directory")
+        if not os.access(p, os.W_OK):
+            raise UsageError(f"{what} {p} is not writable; choose another directory or change "
+                             "its permissions")
+        return
+    ancestor = p.parent
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if ancestor.exists() and not ancestor.is_dir():
+        raise UsageError(f"cannot create {what} {p}: {ancestor} is a file, not a directory; "
+                         "choose another path")
+    if not os.access(ancestor, os.W_OK):
+        raise UsageError(f"cannot create {what} {p}: directory {ancestor} is not writable; "
+                         "choose another directory or change its permissions")
+
+
+def make_output_dir(path: str | os.PathLike[str], what: str = "--out") -> Path:
+    """Create directory ``path`` (and its parents) once there is something to write."""
+    p = Path(path)
+    check_output_dir(p, what)
+    try:
+        p.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot create {what} {p}: {exc.strerror}; choose another "
+                         "directory") from exc
+    return p
 
 
 @contextlib.contextmanager
@@ -23,13 +85,7 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     A failure (or a kill) part-way leaves the destination as it was: never a truncated file.
     """
     dest = Path(path)
-    parent = dest.parent if str(dest.parent) else Path(".")
-    if not parent.is_dir():
-        raise UsageError(
-            f"cannot write {dest}: directory {parent} does not exist; create it first"
-        )
-    if not os.access(parent, os.W_OK):
-        raise UsageError(f"cannot write {dest}: directory {parent} is not writable")
+    parent = check_output_file(dest)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=parent)
     os.close(fd)
     tmp = Path(tmp_name)
@@ -70,6 +126,7 @@ def read_table(
     path: str | os.PathLike[str],
     what: str = "table",
     dtype: dict[str, type] | None = None,
+    literal: tuple[str, ...] = (),
 ) -> pd.DataFrame:
     """Read a CSV or Parquet file chosen by its extension, with clear errors.
 
@@ -81,35 +138,144 @@ def read_table(
         Words for the file in messages, e.g. ``"covariate file"``.
     dtype
         Column types for CSV files (e.g. ``{"industry": str}`` keeps codes as text).
+    literal
+        CSV columns whose text is kept as written: only an empty cell is missing, so that
+        codes such as ``NA`` (Namibia) or ``None`` are not read as missing values.
     """
     p = Path(path)
     fmt = table_format(p)
+    with _read_errors(p, fmt, what):
+        _check_source(p, fmt, what)
+        if fmt == "csv":
+            if not literal:
+                return pd.read_csv(p, dtype=dtype)
+            return pd.read_csv(p, dtype=dtype, keep_default_na=False,
+                               na_values=_na_values(p, literal))
+        return pd.read_parquet(p)
+
+
+def table_columns(path: str | os.PathLike[str], what: str = "table") -> list[str]:
+    """Column names of a CSV or Parquet file, read from its header (or schema) alone.
+
+    Runs the checks of :func:`read_table` (missing, empty or mislabelled file). Pandas'
+    stored index columns of a Parquet file are left out, as :func:`read_table` leaves them.
+    """
+    p = Path(path)
+    fmt = table_format(p)
+    with _read_errors(p, fmt, what):
+        _check_source(p, fmt, what)
+        if fmt == "csv":
+            return [str(c) for c in pd.read_csv(p, nrows=0).columns]
+        import pyarrow.parquet as pq
+
+        names = pq.read_schema(p).names
+        return [c for c in names if not (c.startswith("__index_level_") and c.endswith("__"))]
+
+
+def iter_table(
+    path: str | os.PathLike[str],
+    columns: list[str],
+    what: str = "table",
+    dtype: dict[str, type] | None = None,
+    literal: tuple[str, ...] = (),
+    dictionary: tuple[str, ...] = (),
+    rows: int = CHUNK_ROWS,
+) -> Generator[pd.DataFrame, None, None]:
+    """Read a CSV or Parquet file in chunks of at most ``rows`` rows, with clear errors.
+
+    Memory is bounded by one chunk, not by the file: the reader of a table with tens of
+    millions of rows keeps only what it derives from each chunk.
+
+    Parameters
+    ----------
+    path
+        File to read; check its columns first with :func:`table_columns`.
+    columns
+        Columns to read (all must exist).
+    what
+        Words for the file in messages.
+    dtype
+        Column types for CSV files (e.g. ``{"industry": str}`` keeps codes as text).
+    literal
+        CSV columns whose text is kept as written (see :func:`read_table`).
+    dictionary
+        Parquet text columns read dictionary-encoded, i.e. as pandas categoricals (other
+        column types are read as stored).
+    rows
+        Rows per chunk.
+
+    Yields
+    ------
+    pandas.DataFrame
+        The next chunk, index starting at 0.
+    """
+    p = Path(path)
+    fmt = table_format(p)
+    with _read_errors(p, fmt, what):
+        _check_source(p, fmt, what)
+        if fmt == "csv":
+            na = _na_values(p, literal) if literal else None
+            with pd.read_csv(p, usecols=columns, dtype=dtype, chunksize=rows,
+                             keep_default_na=not literal, na_values=na) as reader:
+                for chunk in reader:
+                    yield chunk.reset_index(drop=True)
+            return
+        import pyarrow.parquet as pq
+
+        # without pre-buffering: a pre-buffering reader keeps the raw bytes of every row
+        # group it has read until the end, i.e. as much memory as the file has bytes
+        with pq.ParquetFile(p, read_dictionary=list(dictionary), pre_buffer=False) as handle:
+            for batch in handle.iter_batches(batch_size=rows, columns=columns):
+                yield batch.to_pandas()
+
+
+def _na_values(p: Path, literal: tuple[str, ...]) -> dict[str, list[str]]:
+    """``na_values`` for ``pandas.read_csv``: only an empty cell is missing in ``literal``."""
+    header = pd.read_csv(p, nrows=0).columns
+    return {c: ([""] if c in literal else list(NA_SPELLINGS)) for c in header}
+
+
+def _check_source(p: Path, fmt: str, what: str) -> None:
+    """Raise ``DataError`` for a missing, empty or mislabelled file before parsing it."""
     if not p.exists():
         raise DataError(f"{what} {p} does not exist; check the path")
     if p.is_dir():
         raise DataError(f"{what} {p} is a directory; give a file")
     if p.stat().st_size == 0:
         raise DataError(f"{what} {p} is empty; it needs a header row and data")
+    if fmt == "csv":
+        with open(p, "rb") as handle:
+            head = handle.read(4096)
+        if head.startswith(b"PAR1"):
+            raise DataError(f"{what} {p} is a Parquet file named .csv; rename it to .parquet")
+        if b"\x00" in head:
+            raise DataError(f"{what} {p} is a binary file, not CSV text; give a CSV "
+                            "text file, or a .parquet file name for Parquet data")
+
+
+@contextlib.contextmanager
+def _read_errors(p: Path, fmt: str, what: str) -> Iterator[None]:
+    """Turn a parser's exception into a ``DataError`` that names the file."""
     try:
-        if fmt == "csv":
-            with open(p, "rb") as handle:
-                head = handle.read(4096)
-            if head.startswith(b"PAR1"):
-                raise DataError(
-                    f"{what} {p} is a Parquet file named .csv; rename it to .parquet"
-                )
-            if b"\x00" in head:
-                raise DataError(f"{what} {p} is a binary file, not CSV text")
-            return pd.read_csv(p, dtype=dtype)
-        return pd.read_parquet(p)
+        yield
     except DataError:
         raise
     except UnicodeDecodeError as exc:
         raise DataError(f"{what} {p} is not UTF-8 text: {exc.reason}") from exc
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise DataError(f"{what} {p} could not be parsed as CSV: {exc}") from exc
-    except (OSError, ValueError) as exc:
-        raise DataError(f"{what} {p} could not be read as {fmt}: {exc}") from exc
+    except (OSError, ValueError, *_arrow_errors()) as exc:
+        raise DataError(f"{what} {p} could not be read as {fmt} ({exc}); check that it is "
+                        f"a complete {fmt} file and that its name ends in the right suffix"
+                        ) from exc
+
+
+def _arrow_errors() -> tuple[type[Exception], ...]:
+    """Arrow's exception base (a damaged Parquet file can raise ones that are not
+    ``ValueError``); imported only once an exception needs matching."""
+    import pyarrow
+
+    return (pyarrow.ArrowException,)
 
 
 def write_table(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:

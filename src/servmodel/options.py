@@ -47,8 +47,14 @@ def parse_years(text: str | Iterable[int] | None) -> tuple[int, ...] | None:
                 f"years {text!r}: {token!r} is not a year or range; write e.g. 1995-2011 or "
                 "2000,2005"
             ) from None
+        # a typo such as 1995-20011 would otherwise ask for thousands of years
+        outside = [y for y in (a, b) if not 1000 <= y <= 9999]
+        if outside:
+            raise UsageError(f"years {text!r}: {outside[0]} is not a four-digit year; write "
+                             "e.g. 1995-2011")
         if b < a:
-            raise UsageError(f"years {text!r}: range {token!r} runs backwards")
+            raise UsageError(f"years {text!r}: range {token!r} runs backwards; write it as "
+                             f"{b}-{a}")
         years.update(range(a, b + 1))
     if not years:
         raise UsageError(f"years {text!r}: no year given")

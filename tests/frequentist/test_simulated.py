@@ -68,3 +68,21 @@ def test_row_order_of_the_panel_does_not_matter(simulated):
         np.testing.assert_allclose(b.params.to_numpy(), a.params.to_numpy(), rtol=1e-10)
         np.testing.assert_allclose(b.std_errors.to_numpy(), a.std_errors.to_numpy(), rtol=1e-8)
         assert a.sample.sample_id == b.sample.sample_id
+
+
+def test_fixed_effects_intercept_has_no_standard_error_with_entity_clusters(simulated):
+    """With clusters that contain whole entities the within residuals sum to zero in each
+    cluster, so the intercept's clustered variance is zero by construction: it is reported
+    without a standard error. Clusters that cut across entities keep it."""
+    frame = simulated.frame
+    centred = simulated.with_frame(frame.assign(x=frame["x"] - frame["x"].mean(),
+                                                z=frame["z"] - frame["z"].mean()))
+    nested = fit(make_spec("x + z", "fe", effects="entity", cov="clustered",
+                           cluster="country"), centred)
+    row = nested.tidy().set_index("term").loc["Intercept"]
+    assert np.isnan(row["std_error"]) and np.isnan(row["p_value"])
+    assert row["estimate"] == pytest.approx(centred.frame["direct"].mean(), rel=1e-10)
+    assert any("no standard error" in n for n in nested.notes)
+    crossing = fit(make_spec("x + z", "fe", effects="entity", cov="clustered",
+                             cluster="year"), centred)
+    assert crossing.tidy().set_index("term").loc["Intercept", "std_error"] > 1e-6

@@ -15,7 +15,7 @@ from servmodel.bayes.diagnostics import diagnose
 from servmodel.bayes.model import build_model
 from servmodel.bayes.sampling import add_log_likelihood, add_posterior_predictive, sample
 from servmodel.bayes.summary import posterior_tidy
-from servmodel.errors import SpecError
+from servmodel.errors import SpecError, UsageError
 from servmodel.intensity import IntensityPanel
 from servmodel.results.bayes import BayesResult
 from servmodel.results.provenance import package_versions
@@ -63,6 +63,7 @@ def fit_bayes(
     selection = select_rows(panel.frame, spec.data, spec.source)
     rows = panel.frame.iloc[selection.positions]
     data = prepare_data(rows, spec.data.measure, spec.source, opts.zeros)
+    _check_country_terms(spec, data.countries)
     model = build_model(opts, data)
     run = sample(model, s, progress=progress)
     add_log_likelihood(run.idata, model)
@@ -101,6 +102,21 @@ def fit_bayes(
                        rows=data.frame)
 
 
+def _check_country_terms(spec: ModelSpec, countries: tuple[str, ...]) -> None:
+    """Refuse country-level terms on a one-country sample (a national table): a single
+    country's slope and the common trend trade off, and its effects carry no information."""
+    opts = spec.bayes
+    if len(countries) != 1 or opts is None:
+        return
+    asked = [what for what, on in (("country intercepts", "country" in opts.intercepts),
+                                   ("country time slopes", opts.country_slopes),
+                                   ("country x industry effects", opts.cells)) if on]
+    if asked:
+        raise SpecError(f"{spec.source}: [bayes]: the sample has one country ({countries[0]}), "
+                        f"so {', '.join(asked)} cannot be estimated; set intercepts = "
+                        "[\"industry\"], country_slopes = false and cells = false")
+
+
 def _zero_handling_note(rule: str, data, idata: az.InferenceData) -> str:
     """One sentence on what the zero rule did to these data."""
     n, zeros = len(data.y), data.n_zeros
@@ -108,9 +124,10 @@ def _zero_handling_note(rule: str, data, idata: az.InferenceData) -> str:
         from servmodel.bayes.data import squeeze
 
         s = squeeze(data.y)
-        return (f"squeeze: the {zeros} exact zeros became {s.min():.2e} and every share y "
-                f"became (y (n - 1) + 1/2) / n with n = {n} (largest shift "
-                f"{np.abs(s - data.y).max():.2e})")
+        # an exact zero becomes 1 / (2 n); a table without zeros has none to report
+        what = f"the {zeros} exact zeros became {0.5 / n:.2e}" if zeros else "no exact zeros"
+        return (f"squeeze: {what}; every share y became (y (n - 1) + 1/2) / n with n = {n} "
+                f"(largest shift {np.abs(s - data.y).max():.2e})")
     post = idata.posterior
     # probability of a zero for an industry of median size (standardized log output 0)
     p_median = 1.0 / (1.0 + np.exp(-post["zero_intercept"].values))
@@ -120,8 +137,21 @@ def _zero_handling_note(rule: str, data, idata: az.InferenceData) -> str:
 
 
 def with_settings(base: SamplerSettings, **overrides: object) -> SamplerSettings:
-    """``base`` with the command line's non-``None`` overrides applied (validated)."""
+    """``base`` with the command line's non-``None`` overrides applied (validated).
+
+    Raises
+    ------
+    UsageError
+        An override out of range, named as its command-line option (``--target-accept``).
+    """
     changes = {k: v for k, v in overrides.items() if v is not None}
+    for key, value in changes.items():
+        try:
+            replace(base, **{key: value})
+        except SpecError as exc:
+            # the spec's message ends in what is allowed, e.g. "1.5 must be in (0, 1)"
+            reason = str(exc).rsplit(": ", 1)[-1]
+            raise UsageError(f"--{key.replace('_', '-')}: {reason}") from exc
     return replace(base, **changes)
 
 

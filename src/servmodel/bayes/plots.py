@@ -51,7 +51,9 @@ def rank_plot(idata: az.InferenceData, path: str | os.PathLike[str]) -> Path:
 def ppc_plot(idata: az.InferenceData, path: str | os.PathLike[str], label: str = "") -> Path:
     """Posterior predictive check: observed share density against replicated data."""
     fig, axes = plt.subplots(1, 2, figsize=(11, 4))
-    az.plot_ppc(idata, ax=axes[0], num_pp_samples=100, random_seed=1)
+    pp_draws = idata.posterior_predictive.sizes["chain"] * idata.posterior_predictive.sizes["draw"]
+    # ArviZ refuses more replicated curves than there are draws (a short test fit)
+    az.plot_ppc(idata, ax=axes[0], num_pp_samples=min(100, pp_draws), random_seed=1)
     axes[0].set_title(f"Posterior predictive check {label}".strip())
     y = np.asarray(idata.observed_data["y"].values).ravel()
     pp = np.asarray(idata.posterior_predictive["y"].values).reshape(-1, y.size)

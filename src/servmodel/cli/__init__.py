@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import traceback
+import warnings
 
 import typer
 
@@ -56,26 +57,65 @@ def _root(
     setup_logging(verbose, quiet)
 
 
+def _error(message: str) -> None:
+    """Print one ``error:`` line on stderr (after the traceback under --debug)."""
+    if DEBUG["on"]:
+        traceback.print_exc()
+    err_console.print(f"error: {message}", markup=False, highlight=False, soft_wrap=True)
+
+
+def _parser_message(exc: Exception) -> str:
+    """Click's usage error as one line that points to the command's --help."""
+    text = " ".join(exc.format_message().split()).rstrip(".")  # type: ignore[attr-defined]
+    ctx = getattr(exc, "ctx", None)
+    command = ctx.command_path if ctx is not None else "servmodel"
+    if text.endswith("?"):  # click's "Did you mean 'build'?"
+        return f"{text} See '{command} --help'"
+    return f"{text}; see '{command} --help'"
+
+
+def _os_error(exc: OSError) -> tuple[str, int]:
+    """A file-system error no command foresaw, as a message and an exit code: a path that
+    cannot be used is a usage error (2), a failing disk a data error (1)."""
+    where = f" {exc.filename}" if exc.filename is not None else ""
+    reason = exc.strerror or str(exc)
+    path_problem = isinstance(exc, (PermissionError, FileNotFoundError, IsADirectoryError,
+                                    NotADirectoryError, FileExistsError))
+    if path_problem:
+        return (f"cannot use{where}: {reason}; check the path and its permissions", 2)
+    return (f"cannot read or write{where}: {reason}; check the disk (free space, mounts) and "
+            "try again", 1)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; servmodel's errors become one line on stderr and an exit code."""
+    # PyTensor's C backend warns at import when no BLAS library links (pip installs). The
+    # default sampler, nutpie, compiles with numba and does not use it; the warning concerns
+    # only the speed of --sampler pymc, whose timings the progress display shows anyway.
+    warnings.filterwarnings("ignore", message="PyTensor could not link to a BLAS")
     try:
-        app(args=argv, standalone_mode=False)
+        app(args=argv, prog_name="servmodel", standalone_mode=False)
     except ServmodelError as exc:
-        if DEBUG["on"]:
-            traceback.print_exc()
-        err_console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        _error(str(exc))
         return exc.exit_code
     except typer.Abort:
         err_console.print("aborted", markup=False)
         return 130
     except typer.Exit as exc:
         return int(exc.exit_code or 0)
-    except _PARSER_ERRORS as exc:  # bad options or arguments: usage shown, exit 2
-        exc.show()  # type: ignore[attr-defined]
+    except _PARSER_ERRORS as exc:  # bad options or arguments: one line, exit 2
+        if type(exc).__name__ == "NoArgsIsHelpError":  # a bare group: its help is the answer
+            exc.show()  # type: ignore[attr-defined]
+        else:
+            _error(_parser_message(exc))
         return int(getattr(exc, "exit_code", 2))
     except KeyboardInterrupt:
         err_console.print("interrupted", markup=False)
         return 130
+    except OSError as exc:  # last resort: a permission or disk error no check foresaw
+        message, code = _os_error(exc)
+        _error(message)
+        return code
     return 0
 
 

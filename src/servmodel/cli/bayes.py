@@ -102,6 +102,7 @@ def bayes(
 
       servmodel bayes models/pooled_beta.toml --sampler pymc --seed 7 --strict
     """
+    from servmodel._fileio import check_output_file
     from servmodel.bayes.fit import fit_bayes, with_settings
     from servmodel.bayes.plots import ppc_plot, rank_plot
     from servmodel.cli.estimate import _panel
@@ -119,8 +120,7 @@ def bayes(
     target = out if out is not None else Path(f"{model_spec.name}.nc")
     if target.suffix != ".nc":
         raise UsageError(f"--out {target}: use a .nc file name")
-    if not target.parent.exists():
-        raise UsageError(f"--out {target}: directory {target.parent} does not exist; create it")
+    check_output_file(target)  # before sampling, which can take long
     settings = with_settings(model_spec.bayes.sampling, sampler=sampler, chains=chains,
                              draws=draws, tune=tune, seed=seed, target_accept=target_accept)
     data = _panel(panel, covariates)
@@ -152,12 +152,14 @@ def compare(
 
       servmodel compare a.nc b.nc --ic waic --out comparison.csv
     """
-    from servmodel._fileio import write_table
+    from servmodel._fileio import check_output_file, write_table
     from servmodel.bayes.compare import compare_models
     from servmodel.results.bayes import load_bayes
 
     if ic not in ("loo", "waic"):
         raise UsageError(f"unknown --ic {ic!r}; choose loo or waic")
+    if out is not None:
+        check_output_file(out)
     loaded = {}
     for p in results:
         r = load_bayes(p)
@@ -202,7 +204,7 @@ def contrast(
 
       servmodel contrast hier_beta.nc --country KOR --versus MEX,CHN,oecd --year 2011
     """
-    from servmodel._fileio import write_table
+    from servmodel._fileio import check_output_file, write_table
     from servmodel.bayes.contrasts import contrast as run_contrast
     from servmodel.bayes.data import prepare_data
     from servmodel.results.bayes import load_bayes
@@ -210,6 +212,8 @@ def contrast(
     from servmodel.spec import parse_spec
 
     check_level(level)
+    if out is not None:
+        check_output_file(out)
     r = load_bayes(result)
     spec = parse_spec(r.spec, source=str(result))
     data = prepare_data(r.rows, spec.data.measure, str(result), spec.bayes.zeros)

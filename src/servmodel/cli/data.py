@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import numpy as np
 import typer
@@ -21,7 +22,7 @@ from servmodel.cli._common import (
     console,
     err_console,
 )
-from servmodel.errors import DataError
+from servmodel.errors import DataError, UsageError
 from servmodel.intensity import IntensityPanel, panel_from_source, read_panel
 from servmodel.intensity.summary import summarize_panel
 from servmodel.io import WIOD_YEARS
@@ -38,20 +39,30 @@ def build_with_progress(
     mapping: Path | None,
     countries: Path | None,
     covariates: Path | None,
+    show: bool = True,
 ) -> IntensityPanel:
-    """Build a panel, showing a progress bar over years on stderr."""
+    """Build a panel, showing a progress bar over years on stderr (unless ``show`` is off
+    or the command runs with --quiet)."""
     wanted = parse_years(years)
     total = len(wanted) if wanted is not None else (len(WIOD_YEARS) if source == "wiod2013"
                                                      else None)
+    # off when stderr is a file or a pipe: there a bar is only a stray blank line
     with Progress(TextColumn("building panel"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("{task.description}"), console=err_console,
-                  transient=True) as bar:
+                  transient=True, disable=not (show and err_console.is_terminal
+                                               and not _quiet())) as bar:
         task = bar.add_task("", total=total)
         return panel_from_source(
             source, years=wanted, definitions=definition, mapping=mapping,
             countries=countries, covariates=covariates,
-            progress=lambda y: bar.update(task, advance=1, description=str(y)),
+            progress=lambda y: bar.update(task, description=str(y)),
+            on_progress=lambda done, n: bar.update(task, completed=done, total=n),
         )
+
+
+def _quiet() -> bool:
+    """Whether the command runs with --quiet (servmodel's log shows warnings only)."""
+    return logging.getLogger("servmodel").getEffectiveLevel() > logging.INFO
 
 
 def select_panel(panel: IntensityPanel, definition: str, years: str | None) -> IntensityPanel:
@@ -71,7 +82,9 @@ def select_panel(panel: IntensityPanel, definition: str, years: str | None) -> I
     if wanted is not None:
         keep &= f["year"].isin(wanted).to_numpy()
     if not keep.any():
-        raise DataError(f"{panel.source}: no rows for years {years}")
+        have = sorted(f["year"].unique())
+        raise DataError(f"{panel.source}: no rows for years {years}; the panel covers "
+                        f"{have[0]}-{have[-1]}, choose --years within it")
     return panel.with_frame(f.loc[keep].reset_index(drop=True))
 
 
@@ -84,6 +97,8 @@ def build(
     covariates: CovariatesOpt = None,
     mapping: MappingOpt = None,
     countries: CountriesOpt = None,
+    progress: Annotated[bool, typer.Option("--progress/--no-progress",
+                                           help="Show a progress bar over years.")] = True,
 ) -> None:
     """Build the panel (country x industry x year x definition) and write it to OUT.
 
@@ -97,17 +112,24 @@ def build(
 
       servmodel data build --source my_table.csv --mapping sectors.csv --out mine.csv
     """
-    from servmodel._fileio import table_format
+    from servmodel._fileio import check_output_file, table_format
 
-    table_format(out)  # reject a bad extension before the work
-    panel = build_with_progress(source, years, definition, mapping, countries, covariates)
+    table_format(out)  # reject a bad extension or an unwritable path before the work
+    check_output_file(out)
+    panel = build_with_progress(source, years, definition, mapping, countries, covariates,
+                                show=progress)
     panel.write(out)
     f = panel.frame
-    console.print(
-        f"wrote {out}: {len(f):,} rows = {f['country'].nunique()} countries x "
-        f"{f['industry'].nunique()} industries x {f['year'].nunique()} years x "
-        f"{f['definition'].nunique()} definitions ({len(panel.dropped)} zero-output rows dropped)"
-    )
+    counts = " x ".join(_count(f[col].nunique(), one, many) for col, one, many in (
+        ("country", "country", "countries"), ("industry", "industry", "industries"),
+        ("year", "year", "years"), ("definition", "definition", "definitions")))
+    console.print(f"wrote {out}: {len(f):,} rows = {counts} ({len(panel.dropped)} zero-output "
+                  "rows dropped)")
+
+
+def _count(n: int, one: str, many: str) -> str:
+    """``1 country``, ``2 countries``."""
+    return f"{n} {one if n == 1 else many}"
 
 
 @app.command("summary")
@@ -117,7 +139,9 @@ def summary(
     definition: DefinitionOpt = "all",
     years: YearsOpt = None,
     measure: Annotated[str, typer.Option("--measure", help="Measure to rank by.")] = "direct",
-    highlight: Annotated[str, typer.Option("--highlight", help="Country to highlight.")] = "KOR",
+    highlight: Annotated[Optional[str], typer.Option(
+        "--highlight", help="Country to highlight (default KOR, when the panel has it).",
+        show_default=False)] = None,
 ) -> None:
     """Coverage, mean intensity by definition, and each country's rank in manufacturing
     intensity in the first and last year (1 = highest), with one country highlighted.
@@ -135,6 +159,9 @@ def summary(
         data = select_panel(read_panel(panel), definition, years)
     else:
         data = build_with_progress(source, years, definition, None, None, None)
+    if highlight is not None and highlight not in set(data.frame["country"]):
+        raise UsageError(f"--highlight {highlight!r} is not a country of the panel; choose "
+                         f"one of {', '.join(sorted(data.frame['country'].unique()))}")
     s = summarize_panel(data, measure)
     cov = Table(title=f"Coverage ({data.source})")
     for col in ("definition", "rows", "countries", "industries", "years", "zeros in " + measure):
@@ -165,6 +192,6 @@ def summary(
             cells = [str(row["country"])]
             for y in years_:
                 cells += [f"{row[f'{measure}_{y}']:.4f}", str(row[f"rank_{y}"])]
-            style = "bold reverse" if row["country"] == highlight else None
+            style = "bold reverse" if row["country"] == (highlight or "KOR") else None
             t.add_row(*cells, style=style)
         console.print(t)

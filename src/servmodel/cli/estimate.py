@@ -63,13 +63,14 @@ def _panel(panel: Path | None, covariates: Path | None) -> IntensityPanel:
     return build_with_progress("wiod2013", None, "all", None, None, covariates)
 
 
-def _prepare_out(out: Path) -> None:
+def _check_out(out: Path) -> None:
+    """Fail before any work when --out cannot be the results directory (made on first save,
+    so that a failed run leaves none behind)."""
+    from servmodel._fileio import check_output_dir
+
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out} is a file; give a directory for the JSON results")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"cannot create --out directory {out}: {exc.strerror}") from exc
+    check_output_dir(out, "--out")
 
 
 def _fmt(value: float, digits: int = 4) -> str:
@@ -78,6 +79,10 @@ def _fmt(value: float, digits: int = 4) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "."
     return f"{value:.{digits}g}"
+
+
+def _t(t: float) -> str:
+    return "." if t is None or math.isnan(t) else f"{t:.2f}"
 
 
 def _p(p: float) -> str:
@@ -107,7 +112,7 @@ def print_result(result: PanelResult, level: float) -> None:
     for col in ("estimate", "std. error", stat, "p", f"{pct} low", f"{pct} high"):
         coef.add_column(col, justify="right", no_wrap=True)
     for r in result.tidy(level).itertuples(index=False):
-        coef.add_row(escape(r.term), _fmt(r.estimate), _fmt(r.std_error), f"{r.statistic:.2f}",
+        coef.add_row(escape(r.term), _fmt(r.estimate), _fmt(r.std_error), _t(r.statistic),
                      _p(r.p_value), _fmt(r.conf_low), _fmt(r.conf_high))
     console.print(coef)
     for note in result.notes:
@@ -138,6 +143,7 @@ def estimate(
 
       servmodel estimate my_model.toml --panel panel.parquet --covariates rd.csv
     """
+    from servmodel._fileio import make_output_dir
     from servmodel.frequentist import fit
 
     check_level(level)
@@ -150,7 +156,7 @@ def estimate(
     for s in skipped:
         err_console.print(f"skipped {s.source}: a {s.family} spec; fit it with `servmodel "
                           "bayes`", markup=False, highlight=False, soft_wrap=True)
-    _prepare_out(out)
+    _check_out(out)
     data = _panel(panel, covariates)
     failed: list[tuple[str, ServmodelError]] = []
     for spec in loaded:
@@ -163,6 +169,7 @@ def estimate(
             failed.append((spec.name, exc))
             continue
         print_result(result, level)
+        make_output_dir(out, "--out")
         path = result.save(out / f"{spec.name}.json")
         console.print(f"[dim]saved {escape(str(path))}[/dim]", highlight=False)
     if failed:
@@ -207,11 +214,14 @@ def hausman(
 
       servmodel hausman models/fe.toml models/re.toml
     """
+    from servmodel._fileio import check_output_file
     from servmodel.frequentist import hausman_from_specs
 
     fe, re = _load_specs([fe_spec, re_spec])
     if out is not None and out.is_dir():
         raise UsageError(f"--out {out} is a directory; give a file name such as hausman.json")
+    if out is not None:
+        check_output_file(out)  # before the two fits
     result = hausman_from_specs(fe, re, _panel(panel, covariates))
     print_hausman(result)
     if out is not None:

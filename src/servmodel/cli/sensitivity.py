@@ -26,15 +26,6 @@ def _num(x: float) -> str:
     return "." if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.3g}"
 
 
-def _prepare_dir(path: Path, what: str) -> None:
-    if path.exists() and not path.is_dir():
-        raise UsageError(f"{what} {path} is a file; give a directory")
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"cannot create {what} {path}: {exc.strerror}") from exc
-
-
 _SHORT = {"definition": "defin.", "estimator": "estim.", "transform": "transf.",
           "interactions and residual": "rest"}
 
@@ -153,13 +144,14 @@ def sensitivity(
 
       servmodel sensitivity grid.toml --scheduler tcp://scheduler:8786
     """
+    from servmodel._fileio import check_output_dir, make_output_dir
     from servmodel.cli.estimate import _panel
     from servmodel.sensitivity import load_grid, run_grid, write_spec_curves
 
     loaded = load_grid(grid)
     if scheduler is not None and jobs != 1:
         raise UsageError("give either --jobs or --scheduler, not both")
-    _prepare_dir(out, "--out")
+    check_output_dir(out, "--out")  # created once the grid has run: a failure leaves none
     cache_dir = None if no_cache else (cache if cache is not None else out / "cache")
     data = _panel(panel, covariates)
     bar = _Bar(progress)
@@ -169,6 +161,7 @@ def sensitivity(
     finally:
         bar.stop()
     print_sensitivity(result)
+    make_output_dir(out, "--out")
     paths = list(result.write(out).values())
     if figures:
         table = result.table()
@@ -285,7 +278,7 @@ def sensitivity_prior(
 
       servmodel sensitivity-prior hier_beta.nc --no-refit
     """
-    from servmodel._fileio import write_table
+    from servmodel._fileio import check_output_dir, make_output_dir, write_table
     from servmodel.bayes.fit import with_settings
     from servmodel.results.bayes import load_bayes
     from servmodel.sensitivity import load_grid
@@ -295,9 +288,10 @@ def sensitivity_prior(
     plan = load_grid(grid).prior if grid is not None else PriorPlan()
     target = out if out is not None else result_file.parent
     result = load_bayes(result_file)
-    _prepare_dir(target, "--out")
+    check_output_dir(target, "--out")  # before the refits; created when there is a table
     settings = with_settings(_settings_of(result), chains=chains, draws=draws, tune=tune)
     ps = prior_sensitivity(result, plan, refit=refit, settings=settings, progress=progress)
+    make_output_dir(target, "--out")
     wide = None
     if not ps.comparison.empty:
         wide = ps.comparison.pivot(index="parameter", columns="scale",

@@ -146,8 +146,8 @@ def fit_linearmodels(
     nobs = int(res.nobs)
     k = len(params)
     if estimator == "fe":
-        cov_matrix = cov_matrix * _effects_rescale(effects, design, cov, small_sample, nobs, k,
-                                                   source)
+        cov_matrix = cov_matrix * effects_rescale(effects, design, cov, small_sample, nobs, k,
+                                                  source)
     vc = None
     if estimator in ("re", "mundlak"):
         theta = np.asarray(res.theta, dtype=float).ravel()
@@ -165,8 +165,8 @@ def fit_linearmodels(
     )
 
 
-def _effects_rescale(effects: str | None, design: Design, cov: CovarianceSetup,
-                     small_sample: bool, nobs: int, k: int, source: str) -> float:
+def effects_rescale(effects: str | None, design: Design, cov: CovarianceSetup,
+                    small_sample: bool, nobs: int, k: int, source: str) -> float:
     """Factor that turns linearmodels' covariance (no effects counted) into one that counts
     the effects by the nested rule: (n - k) / (n - k - d). Without the small-sample
     correction the unadjusted, robust and Driscoll-Kraay covariances still count every

@@ -104,6 +104,7 @@ def fit(spec: ModelSpec, panel: IntensityPanel | pd.DataFrame) -> PanelResult:
     raw = fit_linearmodels(opts.estimator, opts.effects, design, index, cov_setup,
                            opts.small_sample, source)
     inference = inference_for(opts, cov_setup, design, raw.df_resid)
+    notes += _degenerate_intercept(opts.estimator, design.names, raw.params, raw.cov)
     tests = []
     if mean_terms:
         tests.append(_subset_wald("Mundlak test: entity means = 0", mean_terms, design.names,
@@ -179,6 +180,27 @@ def _prepare(spec: ModelSpec, opts: FrequentistOptions, panel: IntensityPanel) -
     if opts.estimator == "between":
         _check_between(design, source)
     return _Prepared(design, dep.label, dropped, len(selection.positions), trend_origin)
+
+
+def _degenerate_intercept(estimator: str, names: tuple[str, ...], params: np.ndarray,
+                          cov: np.ndarray) -> list[str]:
+    """Blank the intercept's variance (in place) where a fixed-effects model makes it zero.
+
+    The intercept of a fixed-effects model is the mean of the effects. When the clusters
+    contain whole entities, the within residuals sum to zero in every cluster, so its
+    cluster-robust variance is zero up to rounding: a standard error of 1e-16 and a t of
+    1e16 would only mislead. Its estimate is kept.
+    """
+    if estimator != "fe" or INTERCEPT not in names:
+        return []
+    i = names.index(INTERCEPT)
+    if not cov[i, i] <= (1e-10 * max(1.0, abs(float(params[i])))) ** 2:
+        return []
+    cov[i, :] = np.nan
+    cov[:, i] = np.nan
+    return ["the intercept (the mean of the fixed effects) has no standard error: its "
+            "cluster-robust variance is zero by construction when the clusters contain whole "
+            "entities"]
 
 
 def _f_test_notes(f_test: WaldTest | None, cov: str) -> list[str]:

@@ -96,7 +96,8 @@ def read_sector_mapping(path: str | os.PathLike[str]) -> IndustryClassification:
     empty otherwise) and optionally ``name``.
     """
     p = Path(path)
-    frame = read_table(p, what="sector mapping", dtype={"industry": str, "role": str, "tech": str})
+    text = ("industry", "role", "tech", "name")
+    frame = read_table(p, what="sector mapping", dtype=dict.fromkeys(text, str), literal=text)
     missing = [c for c in ("industry", "role", "tech") if c not in frame.columns]
     if missing:
         raise DataError(
@@ -104,6 +105,12 @@ def read_sector_mapping(path: str | os.PathLike[str]) -> IndustryClassification:
             "industry, role, tech (and optionally name)"
         )
     frame = frame.fillna({"tech": "", "role": ""})
+    # Parquet may hold numeric codes; the table's codes are text
+    frame["industry"] = frame["industry"].map(lambda c: "" if pd.isna(c) else str(c).strip())
+    blank = frame["industry"] == ""
+    if blank.any():
+        raise DataError(f"{p}: line {int(blank.to_numpy().nonzero()[0][0]) + 2}: empty "
+                        "industry code; give every row its code")
     bad_role = ~frame["role"].isin(ROLES)
     if bad_role.any():
         i = int(bad_role.to_numpy().nonzero()[0][0])
@@ -145,7 +152,8 @@ def read_country_info(path: str | os.PathLike[str]) -> CountryInfo:
     frame = read_table(p, what="country file", dtype={"code": str, "name": str})
     missing = [c for c in ("code", "oecd_member_since") if c not in frame.columns]
     if missing:
-        raise DataError(f"{p}: missing column(s) {', '.join(missing)}")
+        raise DataError(f"{p}: missing column(s) {', '.join(missing)}; a country file needs "
+                        "code, name, oecd_member_since (empty for non-members)")
     since = pd.to_numeric(frame["oecd_member_since"], errors="coerce")
     return CountryInfo(
         oecd_since={c: (None if pd.isna(s) else int(s)) for c, s in zip(frame["code"], since)},

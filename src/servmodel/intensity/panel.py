@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence, Sized
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -139,6 +139,7 @@ def build_panel(
     definitions: str | Sequence[str] = "all",
     exclude_countries: Sequence[str] = ("RoW",),
     progress: Callable[[int], None] | None = None,
+    on_progress: Callable[[int, int | None], None] | None = None,
 ) -> IntensityPanel:
     """Build the intensity panel from input-output tables.
 
@@ -157,6 +158,9 @@ def build_panel(
         rest of the world).
     progress
         Called with each year once it is done.
+    on_progress
+        Called with (years done, years in all) once each year is done; the total is
+        ``None`` when ``tables`` is an iterator of unknown length.
 
     Returns
     -------
@@ -169,7 +173,8 @@ def build_panel(
     resolved: tuple[ServiceDefinition, ...] | None = None
     first: IOTable | None = None
     source = "<memory>"
-    for table in tables:
+    total = len(tables) if isinstance(tables, Sized) else None
+    for done, table in enumerate(tables, start=1):
         if first is None:
             first = table
             source = table.source
@@ -188,6 +193,8 @@ def build_panel(
         dropped.append(drop)
         if progress is not None:
             progress(table.year)
+        if on_progress is not None:
+            on_progress(done, total)
     if first is None or resolved is None:
         raise DataError("no input-output tables were given; select at least one year")
     years = [p["year"].iloc[0] for p in parts if len(p)]

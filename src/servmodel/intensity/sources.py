@@ -31,6 +31,7 @@ def panel_from_source(
     countries: str | os.PathLike[str] | None = None,
     covariates: str | os.PathLike[str] | None = None,
     progress: Callable[[int], None] | None = None,
+    on_progress: Callable[[int, int | None], None] | None = None,
 ) -> IntensityPanel:
     """Build an intensity panel from the embedded WIOD tables or a long-format IO file.
 
@@ -51,9 +52,11 @@ def panel_from_source(
         CSV or Parquet of covariates to merge (see :func:`merge_covariates`).
     progress
         Called with each year once it is built.
+    on_progress
+        Called with (years built, years to build) once each year is built.
     """
     wanted = parse_years(years)
-    tables: Iterator[IOTable] | list[IOTable]
+    tables: _EmbeddedYears | list[IOTable]
     if str(source) == EMBEDDED:
         if wanted is not None:
             outside = [y for y in wanted if y not in WIOD_YEARS]
@@ -62,7 +65,7 @@ def panel_from_source(
                     f"years {', '.join(map(str, outside))} are outside the embedded WIOD 2013 "
                     f"tables ({WIOD_YEARS[0]}-{WIOD_YEARS[-1]})"
                 )
-        tables = iter_wiod2013(wanted)
+        tables = _EmbeddedYears(WIOD_YEARS if wanted is None else wanted)
         classification = read_sector_mapping(mapping) if mapping else wiod_classification()
         info = read_country_info(countries) if countries else wiod_country_info()
     else:
@@ -83,12 +86,26 @@ def panel_from_source(
         tables = loaded
         classification = _user_classification(mapping, loaded[0].industries, path)
         info = read_country_info(countries) if countries else None
-    panel = build_panel(tables, classification, info, definitions, progress=progress)
+    panel = build_panel(tables, classification, info, definitions, progress=progress,
+                        on_progress=on_progress)
     if str(source) == EMBEDDED:
         panel = dataclasses.replace(panel, source="WIOD 2013 (embedded)")
     if covariates is not None:
         panel, _ = merge_covariates(panel, covariates)
     return panel
+
+
+class _EmbeddedYears:
+    """The embedded tables of some years, read one at a time, with their count."""
+
+    def __init__(self, years: Sequence[int]) -> None:
+        self.years = tuple(years)
+
+    def __len__(self) -> int:
+        return len(self.years)
+
+    def __iter__(self) -> Iterator[IOTable]:
+        return iter_wiod2013(self.years)
 
 
 def _user_classification(

@@ -96,7 +96,11 @@ class BayesResult:
             raise ResultError(f"{self.name}: no draws to save (read from a JSON summary)")
         js = nc.with_suffix(".json")
         idata = self.idata.copy()
-        if self.rows is not None and "constant_data" not in idata.groups():
+        if self.rows is not None:
+            # PyMC's sampler fills constant_data with the model's data container (the
+            # shares, also in observed_data); the panel rows that contrasts read replace it
+            if "constant_data" in idata.groups():
+                del idata.constant_data
             idata.add_groups(constant_data=_rows_dataset(self.rows))
         idata.posterior.attrs["servmodel"] = json.dumps(
             {"format": FORMAT_TAG, "format_version": FORMAT_VERSION, "kind": KIND,
@@ -165,9 +169,11 @@ def load_bayes(path: str | os.PathLike[str]) -> BayesResult:
     try:
         idata = az.from_netcdf(p, engine="h5netcdf")
     except Exception as exc:  # h5py/xarray raise many types for a non-netCDF file
-        raise ResultError(f"{p}: not a netCDF file written by servmodel bayes ({exc})") from exc
+        raise ResultError(f"{p}: not a netCDF file written by servmodel bayes ({exc}); give "
+                          "the NAME.nc that `servmodel bayes` wrote") from exc
     if "posterior" not in idata.groups():
-        raise ResultError(f"{p}: no posterior group; not a servmodel Bayesian result")
+        raise ResultError(f"{p}: no posterior group; not a servmodel Bayesian result; give "
+                          "the NAME.nc that `servmodel bayes` wrote")
     raw = idata.posterior.attrs.get("servmodel")
     try:
         doc = json.loads(raw) if raw is not None else None

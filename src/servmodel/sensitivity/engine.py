@@ -32,7 +32,7 @@ from threadpoolctl import threadpool_limits
 
 from servmodel.errors import EstimationError, ServmodelError
 from servmodel.frequentist import fit as frequentist_fit
-from servmodel.frequentist.adapter import _effects_rescale, panel_index
+from servmodel.frequentist.adapter import effects_rescale, panel_index
 from servmodel.frequentist.arrays import PanelArrays, panel_arrays
 from servmodel.frequentist.checks import check_absorbed, check_not_singular
 from servmodel.frequentist.covariance import CovarianceSetup, inference_for, setup_covariance
@@ -338,8 +338,8 @@ class _Engine:
             # the factor depends on the design and the clusters only: once per set-up
             rescale = block.extra.setdefault("rescale", {})
             if key not in rescale:
-                rescale[key] = _effects_rescale(opts.effects, design, setup,
-                                                opts.small_sample, nobs, k, spec.source)
+                rescale[key] = effects_rescale(opts.effects, design, setup,
+                                               opts.small_sample, nobs, k, spec.source)
             cov = cov * rescale[key]
             df_resid = nobs - (k + block.extra["neffects"])
         return cov, inference_for(opts, setup, design, df_resid)

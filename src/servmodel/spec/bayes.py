@@ -156,6 +156,10 @@ class BayesOptions:
         _choice(s, "[bayes] zeros", self.zeros, BayesZeros)
         _choice(s, "[bayes] tech", self.tech, TechTerm)
         _choice(s, "[bayes] parameterization", self.parameterization, Parameterization)
+        # a string would be read letter by letter, a number not at all
+        if not isinstance(self.intercepts, (tuple, list)):
+            raise _fail(s, "[bayes] intercepts", f"{self.intercepts!r} must be a list such as "
+                        "['country', 'industry'] (or [] for none)")
         for v in self.intercepts:
             _choice(s, "[bayes] intercepts", v, VaryingIntercept)
         if len(set(self.intercepts)) != len(self.intercepts):

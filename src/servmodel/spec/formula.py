@@ -43,7 +43,8 @@ def check_formula_syntax(formula: str, source: str = "<memory>") -> None:
     except (FormulaicError, SyntaxError, ValueError) as exc:
         # formulaic draws a coloured pointer under the error on later lines; keep line one
         reason = _ANSI.sub("", str(exc)).strip().splitlines()[0]
-        raise SpecError(f"{source}: formula: {formula!r} cannot be parsed: {reason}") from exc
+        raise SpecError(f"{source}: formula: {formula!r} cannot be parsed: {reason}; write "
+                        "terms joined by +, e.g. 'tech_score + log(output)'") from exc
     if not list(parsed):
         raise SpecError(f"{source}: formula: {formula!r} has no terms")
 
