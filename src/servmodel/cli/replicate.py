@@ -15,12 +15,14 @@ from servmodel.cli._common import console, err_console
 def replicate(
     out: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path("results"),
     quick: Annotated[bool, typer.Option("--quick", help="Two Bayesian models with short "
-                                        "chains (about 3 minutes).")] = False,
+                                        "chains and a smaller sensitivity grid (about 3 "
+                                        "minutes).")] = False,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of every sampler.")] = 20131,
 ) -> None:
     """Run the whole study on the embedded WIOD 2013 data: the panel, descriptive facts,
     the claim robustness matrix, panel models, Bayesian models with comparison and
-    contrasts; writes report.md, figures, tables and model summaries to OUT.
+    contrasts, the sensitivity grid; writes report.md, figures, tables (LaTeX and
+    Markdown) and model summaries to OUT.
 
     Examples:
 
@@ -53,6 +55,13 @@ def replicate(
     if outputs.contrast is not None:
         for c in outputs.contrast.contrasts:
             console.print(f"P(KOR below {c.comparator}, {c.year}) = {c.prob_below:.3f}")
+    if outputs.sensitivity is not None:
+        summary = outputs.sensitivity.summary()
+        console.print(f"sensitivity: {int(summary['specifications'].sum()):,} specifications; "
+                      "share with the median's sign / significant with it:")
+        for r in summary.itertuples(index=False):
+            console.print(f"  {r.target}: {r.share_same_sign:.0%} / "
+                          f"{r.share_significant_same_sign:.0%}")
     failed = [n for n, r in outputs.bayes_results.items() if not r.passed]
     if failed:
         console.print(f"convergence checks failed for: {', '.join(failed)}")

@@ -171,6 +171,7 @@ def _tables(out: StudyOutputs) -> None:
     builder = (TableBuilder(models)
                .labels({k: v for k, v in LABELS.items() if k in terms})
                .drop(*drops)
+               .digits(3, "significant")  # slopes per year are small: keep them readable
                .title("Producer-service input intensity of manufacturing: technology and time")
                .label("tab:main")
                .notes("WIOD 2013, 40 economies, 1995-2011; standard producer-service "

@@ -103,7 +103,7 @@ def bayes_diagnostics(bayes_results: dict) -> StudyTable:
     for name, res in bayes_results.items():
         d, loo = res.diagnostics, res.info["loo"]
         rows.append({"model": name, "elpd_loo": loo["elpd"], "SE": loo["se"], "p_loo": loo["p"],
-                     "max R-hat": d["r_hat"]["value"], "min bulk ESS": d["ess_bulk"]["value"],
+                     "max R-hat": d["r_hat"]["value"], "min bulk ESS": round(d["ess_bulk"]["value"]),
                      "divergences": int(d["divergences"]["value"]),
                      "checks": "pass" if res.passed else "FAIL"})
     return StudyTable("bayes_diagnostics", "Bayesian models: fit and convergence",
@@ -119,6 +119,8 @@ def flagship_terms(result) -> StudyTable:
                   "ess_bulk"]].rename(columns={
                       "estimate": "posterior mean", "std_error": "sd",
                       "conf_low": f"{level:.0%} low", "conf_high": f"{level:.0%} high"})
+    ess = frame["ess_bulk"].round()
+    frame = frame.assign(ess_bulk=ess.astype("int64") if ess.notna().all() else ess)
     return StudyTable("flagship_posterior", f"Flagship posterior ({result.name}; logit scale, "
                       "time in decades)", frame.reset_index(drop=True))
 
