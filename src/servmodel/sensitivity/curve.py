@@ -163,7 +163,9 @@ def save_spec_curve(fig, stem: str | Path) -> list[Path]:
     for fmt in ("png", "pdf"):
         path = Path(f"{stem}.{fmt}")
         with atomic_path(path) as tmp:
+            # no creation date in the PDF: the same run writes the same bytes
             fig.savefig(tmp, format=fmt, dpi=170 if fmt == "png" else None,
+                        metadata={"CreationDate": None} if fmt == "pdf" else None,
                         bbox_inches="tight")
         paths.append(path)
     plt.close(fig)

@@ -71,6 +71,13 @@ class StudyOutputs:
     files: list[Path] = field(default_factory=list)
 
 
+def _shipped_spec(settings: StudySettings, name: str) -> ModelSpec:
+    """A spec of ``models/``, its source named relative to the repository (results that
+    record where their spec came from then read the same on every machine)."""
+    return load_spec(settings.models_dir / f"{name}.toml").replace(
+        source=f"models/{name}.toml")
+
+
 def _rel(out: StudyOutputs, path: Path) -> Path:
     rel = Path(path).resolve().relative_to(out.settings.out.resolve())
     out.files.append(rel)
@@ -128,7 +135,7 @@ def run_study(settings: StudySettings, stage: Callable[[str], None] = lambda s: 
 
     (root / "models" / "panel").mkdir(exist_ok=True)
     for name in PANEL_MODELS:
-        spec = load_spec(settings.models_dir / f"{name}.toml")
+        spec = _shipped_spec(settings, name)
         result = fit(spec, panel)
         path = root / "models" / "panel" / f"{name}.json"
         result.save(path)
@@ -262,7 +269,7 @@ def _bayesian_stages(out: StudyOutputs, panel: IntensityPanel,
     draws_dir.mkdir(exist_ok=True)
     for name in settings.bayes_models:
         stage(f"Bayesian model {name}")
-        spec = load_spec(settings.models_dir / f"{name}.toml")
+        spec = _shipped_spec(settings, name)
         result = fit_bayes(spec, panel, settings.sampler(spec))
         nc, js = result.save(draws_dir / f"{name}.nc")
         out.bayes_results[name] = result
@@ -277,7 +284,7 @@ def _bayesian_stages(out: StudyOutputs, panel: IntensityPanel,
     _rel(out, root / "data" / "loo_comparison.csv")
 
     stage("posterior contrasts")
-    spec = load_spec(settings.models_dir / f"{flagship.name}.toml")
+    spec = _shipped_spec(settings, flagship.name)
     data = prepare_data(flagship.rows, spec.data.measure, flagship.name, spec.bayes.zeros)
     last = int(data.frame["year"].max())
     rep = contrast(flagship.idata, spec.bayes, data, "KOR", ["MEX", "CHN", "oecd"], last)
