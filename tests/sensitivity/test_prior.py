@@ -56,7 +56,8 @@ def test_power_scaling_diagnoses_known_posteriors(case, expected):
 def tiny_result(tmp_path_factory):
     """A saved result of a small Beta model: draws from the prior stand in for the
     posterior (no sampler compiles), with the pointwise log-likelihood."""
-    pm = pytest.importorskip("pymc")
+    import pymc as pm
+
     from servmodel.bayes.data import prepare_data
     from servmodel.bayes.model import build_model
     from servmodel.bayes.summary import posterior_tidy

@@ -126,15 +126,7 @@ def fit_linearmodels(
             res = model.fit(**kwargs)  # type: ignore[attr-defined]
             cov_matrix = np.asarray(res.cov, dtype=float)
     except AbsorbingEffectError as exc:
-        # linearmodels lists the absorbed variables on their own lines after a colon,
-        # followed by advice about its own drop_absorbed option, which does not apply here
-        text = str(exc).split("Set drop_absorbed", 1)[0]
-        listed = text.rsplit(":", 1)[-1] if ":" in text else text
-        names = ", ".join(line.strip() for line in listed.splitlines() if line.strip())
-        raise EstimationError(
-            f"{source}: the fixed effects absorb {names}: it is constant within country x "
-            "industry or within year, or a combination of such; remove it, interact it with "
-            "time, or use estimator = 're' or 'mundlak'") from exc
+        raise absorbed_error(exc, source) from exc
     except np.linalg.LinAlgError as exc:
         raise EstimationError(f"{source}: the {estimator} model cannot be estimated: singular "
                               f"matrix ({exc}); check the formula for collinear terms") from exc
@@ -163,6 +155,19 @@ def fit_linearmodels(
         r2_within=float(res.rsquared_within), r2_between=float(res.rsquared_between),
         r2_overall=float(res.rsquared_overall), variance_components=vc,
     )
+
+
+def absorbed_error(exc: AbsorbingEffectError, source: str) -> EstimationError:
+    """linearmodels' absorbed-regressor error as servmodel's message, naming the variables."""
+    # linearmodels lists the absorbed variables on their own lines after a colon, followed
+    # by advice about its own drop_absorbed option, which does not apply here
+    text = str(exc).split("Set drop_absorbed", 1)[0]
+    listed = text.rsplit(":", 1)[-1] if ":" in text else text
+    names = ", ".join(line.strip() for line in listed.splitlines() if line.strip())
+    return EstimationError(
+        f"{source}: the fixed effects absorb {names}: it is constant within country x "
+        "industry or within year, or a combination of such; remove it, interact it with "
+        "time, or use estimator = 're' or 'mundlak'")
 
 
 def effects_rescale(effects: str | None, design: Design, cov: CovarianceSetup,

@@ -19,7 +19,7 @@ from linearmodels.panel.utility import AbsorbingEffectError
 from linearmodels.panel.utility import check_absorbed as lm_check_absorbed
 from linearmodels.shared.linalg import has_constant
 
-from servmodel.errors import EstimationError
+from servmodel.frequentist.adapter import absorbed_error
 from servmodel.frequentist.design import Design
 from servmodel.frequentist.mundlak import mundlak_design
 from servmodel.sensitivity.linalg import clearly_not_absorbed, lstsq, ols
@@ -119,15 +119,7 @@ def _check_absorbed(xt: np.ndarray, x: np.ndarray, names: tuple[str, ...],
     try:
         lm_check_absorbed(xt, list(names), x)
     except AbsorbingEffectError as exc:
-        # linearmodels lists the variables on their own lines after a colon, followed by
-        # advice about its drop_absorbed option, which does not apply here
-        text = str(exc).split("Set drop_absorbed", 1)[0]
-        listed = text.rsplit(":", 1)[-1] if ":" in text else text
-        absorbed = ", ".join(line.strip() for line in listed.splitlines() if line.strip())
-        raise EstimationError(
-            f"{source}: the fixed effects absorb {absorbed}: it is constant within country "
-            "x industry or within year, or a combination of such; remove it, interact it "
-            "with time, or use estimator = 're' or 'mundlak'") from exc
+        raise absorbed_error(exc, source) from exc
 
 
 def fit_columns(block: Block, estimator: str, y: np.ndarray) -> dict[str, Any]:
