@@ -186,8 +186,8 @@ def test_bayes_section_is_read_by_its_dataclass_fields():
 @pytest.mark.parametrize(("formula", "variables"), [
     ("tech_score:trend", {"tech_score", "trend"}),
     ("center(trend) + tech_score:center(trend)", {"tech_score", "trend"}),
-    ("C(industry, contr.treatment('c3')):trend", {"industry", "trend"}),
-    ("np.log(output) + log(rd) + I(trend ** 2)", {"output", "rd", "trend"}),
+    ("C(industry, Treatment('c3')):trend", {"industry", "trend"}),
+    ("log10(output) + log(rd) + I(trend ** 2)", {"output", "rd", "trend"}),
     ("korea * trend + C(tech)", {"korea", "trend", "tech"}),
 ])
 def test_formula_variables(formula, variables):

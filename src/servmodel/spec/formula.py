@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import builtins
-import re
 from functools import lru_cache
 
 from formulaic import Formula
@@ -12,12 +11,13 @@ from formulaic.errors import FormulaicError
 from formulaic.transforms import TRANSFORMS
 
 from servmodel.errors import SpecError
-
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+from servmodel.spec.formula_guard import check_formula_safety, unparsable
 
 
 @lru_cache(maxsize=256)
 def _parse(formula: str) -> Formula:
+    # every formula that is ever evaluated is parsed here, so none escapes the whitelist
+    check_formula_safety(formula)
     return Formula(formula)
 
 
@@ -38,13 +38,11 @@ def check_formula_syntax(formula: str, source: str = "<memory>") -> None:
             f"{source}: formula: {formula!r} has a '~'; write the right-hand side only (the "
             "dependent variable is [data] measure, transformed by [dependent] transform)"
         )
+    check_formula_safety(formula, source)
     try:
         parsed = _parse(formula)
-    except (FormulaicError, SyntaxError, ValueError) as exc:
-        # formulaic draws a coloured pointer under the error on later lines; keep line one
-        reason = _ANSI.sub("", str(exc)).strip().splitlines()[0]
-        raise SpecError(f"{source}: formula: {formula!r} cannot be parsed: {reason}; write "
-                        "terms joined by +, e.g. 'tech_score + log(output)'") from exc
+    except (FormulaicError, SyntaxError, ValueError, RecursionError) as exc:
+        raise unparsable(formula, source, exc) from exc
     if not list(parsed):
         raise SpecError(f"{source}: formula: {formula!r} has no terms")
 

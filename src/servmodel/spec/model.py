@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from servmodel.errors import SpecError
+from servmodel.spec.formula_guard import check_formula_safety
 from servmodel.options import (
     ClusterDim,
     CountryGroup,
@@ -328,6 +329,9 @@ class ModelSpec:
         if self.frequentist is not None and not self.formula.strip():
             raise _fail(s, "formula", "missing; give the right-hand side, e.g. "
                         "formula = 'tech_score + trend'")
+        if self.formula:
+            # a spec built in Python is held to the whitelist that a spec file is
+            check_formula_safety(self.formula, s)
 
     @property
     def family(self) -> str:
