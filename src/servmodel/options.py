@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Iterable
 from typing import Literal, get_args
 
@@ -25,15 +26,16 @@ def validate_choice(value: str, literal: object, what: str) -> str:
     return value
 
 
-def parse_years(text: str | Iterable[int] | None) -> tuple[int, ...] | None:
+def parse_years(text: str | int | Iterable[int] | None) -> tuple[int, ...] | None:
     """Parse ``"1995-2011"``, ``"2000,2005"`` or ``"1995-2000,2011"`` into sorted years.
 
-    ``None`` means all years. Raises ``UsageError`` on malformed text or reversed ranges.
+    ``None`` means all years; a list (or one int) gives its years. Raises ``UsageError`` on
+    malformed text, reversed ranges or a year that is not a whole number.
     """
     if text is None:
         return None
     if not isinstance(text, str):
-        return tuple(sorted({int(y) for y in text}))
+        return _year_list(text)
     years: set[int] = set()
     for token in (t.strip() for t in text.split(",")):
         if not token:
@@ -61,11 +63,31 @@ def parse_years(text: str | Iterable[int] | None) -> tuple[int, ...] | None:
     return tuple(sorted(years))
 
 
+def _year_list(values: object) -> tuple[int, ...]:
+    """Sorted years of an int or an iterable of them; ``UsageError`` for anything else or
+    a fraction (``int(2000.5)`` would silently be 2000)."""
+    items = [values] if isinstance(values, numbers.Number) else values
+    if not isinstance(items, Iterable):
+        raise UsageError(f"years {values!r}: give a string such as '1995-2011' or a list of "
+                         "whole years")
+    years: set[int] = set()
+    for y in items:
+        if isinstance(y, str) and y.strip().isdigit():
+            y = int(y)
+        whole = isinstance(y, numbers.Integral) or (
+            isinstance(y, numbers.Real) and float(y).is_integer())
+        if not whole or isinstance(y, bool):
+            raise UsageError(f"years: {y!r} is not a whole year; give years such as "
+                             "[1995, 2011] or a range such as '1995-2011'")
+        years.add(int(y))
+    return tuple(sorted(years))
+
+
 # Model specifications (``models/*.toml``) and the panel estimators. The spec parser turns a
 # value outside these into a SpecError that names the file, the key and the choices.
 Transform = Literal["level", "log", "logit"]
 ZeroRule = Literal["drop", "offset", "error"]
-CountryGroup = Literal["all", "oecd", "non_oecd"]
+CountryGroup = Literal["all", "oecd_last_year", "non_oecd_last_year"]
 Estimator = Literal["pooled", "fe", "re", "between", "fd", "mundlak"]
 Effects = Literal["entity", "time", "twoway"]
 CovType = Literal["unadjusted", "robust", "clustered", "driscoll_kraay"]

@@ -6,6 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from servmodel.errors import UsageError
+from servmodel.intensity import (
+    build_panel,
+    panel_from_source,
+    resolve_definitions,
+    wiod_classification,
+)
+from servmodel.io import read_io_long
 from tests.bad_input.helpers import assert_not_written, expect_error
 
 
@@ -162,3 +170,109 @@ def test_backwards_year_range(tmp_path, capsys):
 def test_summary_of_a_panel_file(extra, code, what, fix, capsys, panel_file):
     expect_error(capsys, ["data", "summary", "--panel", panel_file, *extra], code,
                  what, fix)
+
+
+def _inputs_above_output(frame: pd.DataFrame) -> pd.DataFrame:
+    """A's m buys 500 from A's s but sells only 100: inputs 535 > gross output 100."""
+    out = frame.copy()
+    cell = ((out["supplier_country"] == "A") & (out["supplier_industry"] == "s")
+            & (out["user_country"] == "A") & (out["user_industry"] == "m"))
+    out.loc[cell, "value"] = 500.0
+    return out
+
+
+def test_inputs_above_gross_output_are_refused(tmp_path, capsys, toy_frame, mapping_file):
+    source = tmp_path / "table.csv"
+    _inputs_above_output(toy_frame).to_csv(source, index=False)
+    out = tmp_path / "panel.csv"
+    expect_error(capsys, ["data", "build", "--source", source, "--mapping", mapping_file,
+                          "--out", out], 1,
+                 [source.name, "A m (year 2000)", "inputs 535 exceed its gross output 100"],
+                 ["every final-demand row", "supplier and user are not swapped"])
+    assert_not_written(out)
+
+
+def test_mapping_without_producer_services(tmp_path, capsys, toy_frame):
+    source, mapping = tmp_path / "table.csv", tmp_path / "sectors.csv"
+    toy_frame.to_csv(source, index=False)
+    pd.DataFrame({"industry": ["m", "s", "o"], "role": ["manufacturing", "other", "other"],
+                  "tech": ["high", "", ""]}).to_csv(mapping, index=False)
+    out = tmp_path / "panel.csv"
+    expect_error(capsys, ["data", "build", "--source", source, "--mapping", mapping,
+                          "--out", out], 1, [mapping.name, "defines no producer services"],
+                 ["role to producer_service", "--definition"])
+    assert_not_written(out)
+
+
+@pytest.mark.parametrize(("text", "what", "fix"), [
+    ("country,year,rd\nAUS,2011,1\nAUT,2011.5,2\n",
+     ["line 3", "year 2011.5 is not a whole year"], ["integers such as 2011"]),
+    ("country,year,rd\nAUS,2011,1\n,2011,2\n",
+     ["line 3, column 'country'", "blank key"], ["give every row its country"]),
+    ("industry,year,rd\nc3,2011,1\nc4,,2\n",
+     ["line 3, column 'year'", "blank key"], ["give every row its year"]),
+    ("industry,rd\nc3,1\nc4,inf\n",
+     ["line 3", "'rd' holds inf, not a finite number"], ["leave the cell empty"]),
+    ("industry,rd,rd\nc3,1,2\n",
+     ["column 'rd' appears more than once"], ["keep one of them"]),
+], ids=["fractional year", "blank country", "blank year", "infinite value",
+        "repeated column"])
+def test_bad_covariate_cell(text, what, fix, tmp_path, capsys):
+    covariates = tmp_path / "rd.csv"
+    covariates.write_text(text)
+    out = tmp_path / "panel.csv"
+    expect_error(capsys, ["data", "build", "--years", "2011", "--definition", "kibs",
+                          "--covariates", covariates, "--out", out], 1,
+                 [str(covariates), *what], fix)
+    assert_not_written(out)
+
+
+def test_covariate_file_is_checked_before_the_build(tmp_path, capsys, monkeypatch):
+    """A mistake in the covariates stops the command before minutes of building."""
+    import servmodel.intensity.sources
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the panel was built before the covariates were checked")
+
+    monkeypatch.setattr(servmodel.intensity.sources, "build_panel", refuse)
+    covariates = tmp_path / "rd.csv"
+    covariates.write_text("industry,rd\nc3,1\nc3,2\n")
+    expect_error(capsys, ["data", "build", "--covariates", covariates,
+                          "--out", tmp_path / "panel.csv"], 1,
+                 [str(covariates), "appears more than once"], ["keep one row per industry"])
+
+
+def test_country_file_with_text_accession_year(tmp_path, capsys, toy_frame, mapping_file):
+    source, countries = tmp_path / "table.csv", tmp_path / "countries.csv"
+    toy_frame.to_csv(source, index=False)
+    countries.write_text("code,name,oecd_member_since\nA,a,1961\nB,b,since 1994\nC,c,\n")
+    out = tmp_path / "panel.csv"
+    expect_error(capsys, ["data", "build", "--source", source, "--mapping", mapping_file,
+                          "--countries", countries, "--out", out], 1,
+                 [str(countries), "line 3", "'since 1994' is not a year"],
+                 ["leave the cell empty for a non-member"])
+    assert_not_written(out)
+
+
+@pytest.mark.parametrize(("call", "words"), [
+    (lambda path: read_io_long(path, year=2000.5), "year 2000.5 is not a whole number"),
+    (lambda path: read_io_long(None), "must be a file path"),
+    (lambda path: panel_from_source(path, years=[2000.0, 2000.5], mapping=path),
+     "2000.5 is not a whole year"),
+    (lambda path: panel_from_source(path, definitions=5, mapping=path),
+     "definitions must be a string"),
+    (lambda path: panel_from_source(path, covariates=[1, 2]), "or a pandas DataFrame"),
+    (lambda path: resolve_definitions(None, ("m", "s"), wiod_classification()),
+     "definitions must be a string"),
+    (lambda path: build_panel("table.csv", wiod_classification()),
+     "must be a list (or iterator) of IOTable"),
+    (lambda path: build_panel([], None), "must be an IndustryClassification"),
+], ids=["read_io_long fractional year", "read_io_long None", "fractional years",
+        "definitions not text", "covariates a list", "resolve_definitions None",
+        "build_panel text", "build_panel without classification"])
+def test_build_functions_raise_usage_errors(call, words, tmp_path, toy_frame):
+    path = tmp_path / "table.csv"
+    toy_frame.drop(columns="year").to_csv(path, index=False)
+    with pytest.raises(UsageError) as err:
+        call(path)
+    assert words in str(err.value)

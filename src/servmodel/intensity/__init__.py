@@ -10,7 +10,7 @@ from servmodel.intensity.classification import (
     wiod_classification,
     wiod_country_info,
 )
-from servmodel.intensity.covariates import merge_covariates
+from servmodel.intensity.covariates import CovariateTable, merge_covariates, read_covariates
 from servmodel.intensity.definitions import REGISTRY, ServiceDefinition, resolve_definitions
 from servmodel.intensity.measures import MEASURES, supplier_requirements
 from servmodel.intensity.panel import (
@@ -29,6 +29,7 @@ __all__ = [
     "TECH_LEVELS",
     "TECH_SCORE",
     "CountryInfo",
+    "CovariateTable",
     "IndustryClassification",
     "IntensityPanel",
     "ServiceDefinition",
@@ -36,6 +37,7 @@ __all__ = [
     "merge_covariates",
     "panel_from_source",
     "read_country_info",
+    "read_covariates",
     "read_panel",
     "read_sector_mapping",
     "resolve_definitions",

@@ -11,13 +11,14 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from types import MappingProxyType
 
+import numpy as np
 import pandas as pd
 
 from servmodel._fileio import read_table
 from servmodel.errors import DataError
+from servmodel.intensity._checks import blank_cells, path_argument, show, whole_numbers
 from servmodel.io.wiod2013 import embedded_data_dir
 
 TECH_LEVELS: tuple[str, ...] = ("low", "medium-low", "medium-high", "high")
@@ -95,7 +96,7 @@ def read_sector_mapping(path: str | os.PathLike[str]) -> IndustryClassification:
     ``producer_service`` or ``other``), ``tech`` (a technology class for manufacturing rows,
     empty otherwise) and optionally ``name``.
     """
-    p = Path(path)
+    p = path_argument(path, "sector mapping")
     text = ("industry", "role", "tech", "name")
     frame = read_table(p, what="sector mapping", dtype=dict.fromkeys(text, str), literal=text)
     missing = [c for c in ("industry", "role", "tech") if c not in frame.columns]
@@ -147,16 +148,44 @@ class CountryInfo:
 
 
 def read_country_info(path: str | os.PathLike[str]) -> CountryInfo:
-    """Read a country file with columns ``code``, ``name``, ``oecd_member_since``."""
-    p = Path(path)
-    frame = read_table(p, what="country file", dtype={"code": str, "name": str})
+    """Read a country file with columns ``code``, ``name``, ``oecd_member_since``.
+
+    ``oecd_member_since`` is the year a country joined the OECD, empty for non-members.
+
+    Raises
+    ------
+    DataError
+        A missing column, a blank or repeated code, or an accession year that is not a
+        whole number (text would otherwise make a member a non-member).
+    """
+    p = path_argument(path, "country file")
+    # codes kept as written: NA is Namibia, not a missing value
+    frame = read_table(p, what="country file", dtype={"code": str, "name": str},
+                       literal=("code", "name"))
     missing = [c for c in ("code", "oecd_member_since") if c not in frame.columns]
     if missing:
         raise DataError(f"{p}: missing column(s) {', '.join(missing)}; a country file needs "
                         "code, name, oecd_member_since (empty for non-members)")
-    since = pd.to_numeric(frame["oecd_member_since"], errors="coerce")
+    blank = blank_cells(frame["code"])
+    if blank.any():
+        raise DataError(f"{p}: line {int(blank.nonzero()[0][0]) + 2}: empty country code; "
+                        "give every row its code")
+    frame["code"] = frame["code"].astype(str).str.strip()
+    dup = frame["code"].duplicated().to_numpy()
+    if dup.any():
+        i = int(dup.nonzero()[0][0])
+        raise DataError(f"{p}: line {i + 2}: country {frame['code'].iloc[i]!r} is listed "
+                        "twice; keep one row per country")
+    since, bad = whole_numbers(frame["oecd_member_since"])
+    bad &= frame["oecd_member_since"].notna().to_numpy()
+    if bad.any():
+        i = int(bad.nonzero()[0][0])
+        raise DataError(
+            f"{p}: line {i + 2}: oecd_member_since {show(frame['oecd_member_since'].iloc[i])} "
+            "is not a year; give the year the country joined the OECD, or leave the cell "
+            "empty for a non-member")
     return CountryInfo(
-        oecd_since={c: (None if pd.isna(s) else int(s)) for c, s in zip(frame["code"], since)},
+        oecd_since={c: (None if np.isnan(s) else int(s)) for c, s in zip(frame["code"], since)},
         names=dict(zip(frame["code"], frame.get("name", frame["code"]))),
     )
 

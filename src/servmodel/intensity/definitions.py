@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from servmodel.errors import DataError
+from servmodel.errors import DataError, UsageError
 from servmodel.intensity.classification import IndustryClassification
 
 
@@ -67,17 +67,28 @@ def resolve_definitions(
 
     Raises
     ------
+    UsageError
+        ``request`` is neither a string nor a list of strings.
     DataError
-        For unknown names or codes, naming them and listing the allowed values.
+        For unknown names or codes, naming them and listing the allowed values, or for
+        ``"all"`` with a mapping that declares no producer services for a table whose
+        codes are not WIOD's.
     """
-    tokens = [request] if isinstance(request, str) else list(request)
-    tokens = [t.strip() for tok in tokens for t in str(tok).split(",") if t.strip()]
-    if not tokens:
-        raise DataError("empty producer-service definition; give 'all', a name or codes")
+    tokens = definition_tokens(request)
     known = set(industries)
     if tokens == ["all"]:
         if classification.producer_services:
             tokens = [MAPPING_DEFINITION]
+        elif not any(c in known for d in REGISTRY.values() for c in d.codes):
+            # a user's own codes: the literature's sets (WIOD codes) cannot apply, so the
+            # mapping file is what lacks producer services, not the table
+            raise DataError(
+                f"{classification.source} defines no producer services (no row has role = "
+                "producer_service), and the table's industries are not WIOD codes; set role "
+                "to producer_service for the producer-service industries in the mapping, or "
+                "give --definition as a list of the table's codes, e.g. "
+                f"{','.join(sorted(known, key=lambda c: (len(c), c))[:3])}"
+            )
         else:
             tokens = list(REGISTRY)
     names = set(REGISTRY) | {MAPPING_DEFINITION}
@@ -88,7 +99,7 @@ def resolve_definitions(
                 if not classification.producer_services:
                     raise DataError(
                         "definition 'mapping' needs a sector mapping file with "
-                        "role = producer_service rows"
+                        f"role = producer_service rows; {classification.source} has none"
                     )
                 out.append(ServiceDefinition(t, classification.producer_services,
                                              f"producer services of {classification.source}"))
@@ -105,6 +116,31 @@ def resolve_definitions(
     _check_codes(tokens, known, "custom definition")
     codes = tuple(dict.fromkeys(tokens))
     return (ServiceDefinition("custom:" + "+".join(codes), codes, "custom code list"),)
+
+
+def definition_tokens(request: object) -> list[str]:
+    """The names or codes of a definition request (``"kibs"``, ``"c27,c28"``, a list).
+
+    Raises
+    ------
+    UsageError
+        ``request`` is neither a string nor a list of strings.
+    DataError
+        It names nothing.
+    """
+    if isinstance(request, str):
+        items: list[object] = [request]
+    elif isinstance(request, Sequence) and all(isinstance(t, str) for t in request):
+        items = list(request)
+    else:
+        raise UsageError(
+            "definitions must be a string such as 'standard' or 'c27,c28,c30', or a list of "
+            f"such strings, not {type(request).__name__} {request!r}"
+        )
+    tokens = [t.strip() for tok in items for t in str(tok).split(",") if t.strip()]
+    if not tokens:
+        raise DataError("empty producer-service definition; give 'all', a name or codes")
+    return tokens
 
 
 def _check_codes(codes: Sequence[str], known: set[str], what: str) -> None:

@@ -14,14 +14,26 @@ import numpy as np
 import pandas as pd
 
 from servmodel._fileio import read_table, write_table
-from servmodel.errors import DataError
+from servmodel.errors import DataError, UsageError
+from servmodel.intensity._checks import (
+    blank_cells,
+    duplicate_columns,
+    path_argument,
+    show,
+    whole_numbers,
+)
 from servmodel.intensity.classification import (
     TECH_LEVELS,
     TECH_SCORE,
     CountryInfo,
     IndustryClassification,
 )
-from servmodel.intensity.definitions import ServiceDefinition, resolve_definitions
+from servmodel.intensity.definitions import (
+    MAPPING_DEFINITION,
+    REGISTRY,
+    ServiceDefinition,
+    resolve_definitions,
+)
 from servmodel.intensity.measures import MEASURES, definition_measures, supplier_requirements
 from servmodel.io.table import IOTable
 
@@ -37,6 +49,10 @@ PANEL_COLUMNS: tuple[str, ...] = (
     "oecd",
 )
 SCOPES: tuple[str, ...] = ("manufacturing", "economy")
+# text columns of a panel file, read as written: only an empty cell is missing, so that a
+# country code such as NA (Namibia) stays a code
+TEXT_COLUMNS: tuple[str, ...] = ("country", "industry", "definition", "tech")
+CUSTOM_PREFIX = "custom:"
 
 
 @dataclass(frozen=True, eq=False)
@@ -66,6 +82,9 @@ class IntensityPanel:
     source: str = "<memory>"
 
     def __post_init__(self) -> None:
+        if not isinstance(self.frame, pd.DataFrame):
+            raise UsageError("an IntensityPanel's frame must be a pandas DataFrame, not "
+                             f"{type(self.frame).__name__}")
         object.__setattr__(self, "definitions", MappingProxyType(dict(self.definitions)))
         validate_panel_frame(self.frame, self.source)
 
@@ -83,7 +102,7 @@ class IntensityPanel:
 
     def write(self, path: str | os.PathLike[str]) -> Path:
         """Write the panel to CSV or Parquet (by extension), atomically."""
-        return write_table(self.frame, path)
+        return write_table(self.frame, path_argument(path, "panel output"))
 
     def with_frame(self, frame: pd.DataFrame) -> IntensityPanel:
         """A copy of this panel with another frame (same metadata)."""
@@ -99,29 +118,256 @@ class IntensityPanel:
 
 
 def validate_panel_frame(frame: pd.DataFrame, source: str) -> None:
-    """Raise ``DataError`` unless ``frame`` has the panel columns and unique keys."""
+    """Raise ``DataError`` unless ``frame`` has the panel columns and unique keys.
+
+    This is the check of every :class:`IntensityPanel`; a panel file gets the full check
+    of its cells as well (:func:`check_panel_file`).
+    """
     missing = [c for c in PANEL_COLUMNS if c not in frame.columns]
     if missing:
         raise DataError(
             f"{source}: not an intensity panel; missing column(s) {', '.join(missing)}. "
             "Build one with `servmodel data build --out FILE`"
         )
-    dup = frame.duplicated(list(KEY_COLUMNS))
+    dup = frame.duplicated(list(KEY_COLUMNS)).to_numpy()
     if dup.any():
-        row = frame.loc[dup, list(KEY_COLUMNS)].iloc[0]
+        second = int(np.flatnonzero(dup)[0])
+        row = frame[list(KEY_COLUMNS)].iloc[second]
+        same = (frame[list(KEY_COLUMNS)] == row).all(axis=1).to_numpy()
+        first = int(np.flatnonzero(same)[0]) if same.any() else second
         raise DataError(
-            f"{source}: duplicate panel key {tuple(row)}; each country, industry, year and "
-            "definition may appear once"
+            f"{source}: data rows {first + 1} and {second + 1}: duplicate panel key "
+            f"{tuple(row)}; each country, industry, year and definition may appear once"
         )
 
 
 def read_panel(path: str | os.PathLike[str]) -> IntensityPanel:
-    """Read a panel written by :meth:`IntensityPanel.write` (CSV or Parquet)."""
-    frame = read_table(path, what="panel file",
-                       dtype={"country": str, "industry": str, "definition": str, "tech": str})
-    validate_panel_frame(frame, str(path))
-    frame["oecd"] = frame["oecd"].astype("boolean")
-    return IntensityPanel(frame=frame, source=str(path))
+    """Read a panel written by :meth:`IntensityPanel.write` (CSV or Parquet).
+
+    Every cell is checked on entry (see :func:`check_panel_file`), so that a hand-edited
+    or foreign file fails here, with the file, column, data row and fix named, rather than
+    with a traceback or a silently wrong fit later.
+
+    Raises
+    ------
+    UsageError
+        ``path`` is not a path, or its suffix is not ``.csv`` or ``.parquet``.
+    DataError
+        The file is missing or unreadable, or a column or cell is not what
+        ``servmodel data build`` writes.
+    """
+    p = path_argument(path, "panel file")
+    repeated = duplicate_columns(p, "panel file")
+    if repeated:
+        raise DataError(f"{p}: column {repeated[0]!r} appears more than once in the header; "
+                        "keep one of them (rename or delete the others)")
+    frame = read_table(p, what="panel file", dtype=dict.fromkeys(TEXT_COLUMNS, str),
+                       literal=TEXT_COLUMNS)
+    return IntensityPanel(frame=check_panel_file(frame, str(p)), source=str(p))
+
+
+def check_panel_file(frame: pd.DataFrame, source: str) -> pd.DataFrame:
+    """Check every column of a panel read from a file; return it with the types of a panel.
+
+    Rows are named by their data row (1 for the first row below the header) and, once the
+    key columns are checked, by their key. A valid panel comes back as it was read, except
+    that ``oecd`` becomes pandas' nullable boolean and columns read as text that hold only
+    numbers (a year, a score, a covariate) become numbers.
+
+    Parameters
+    ----------
+    frame
+        The file's rows, as read.
+    source
+        The file, for messages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The checked rows.
+
+    Raises
+    ------
+    DataError
+        A missing or repeated column, no rows, a missing key, a year that is not a whole
+        number, an unknown definition, technology class or score, a score that does not
+        match its class, an OECD flag that is not boolean, an infinite (or text) measure or
+        covariate, or gross output that is not a finite number > 0.
+    """
+    if any(c not in frame.columns for c in PANEL_COLUMNS):
+        validate_panel_frame(frame, source)  # names the missing columns
+    repeated = frame.columns[frame.columns.duplicated()]
+    if len(repeated):
+        raise DataError(f"{source}: column {repeated[0]!r} appears more than once; keep one "
+                        "of them (rename or delete the others)")
+    if len(frame) == 0:
+        raise DataError(f"{source}: the panel has a header but no data rows; build one with "
+                        "`servmodel data build --out FILE`")
+    out = frame.copy(deep=False)
+
+    for col in ("country", "industry", "definition"):
+        if not (pd.api.types.is_string_dtype(out[col])
+                or isinstance(out[col].dtype, pd.CategoricalDtype)):
+            # e.g. numeric industry codes of a Parquet file: the panel's codes are text
+            out[col] = out[col].astype("str").where(out[col].notna())
+        blank = blank_cells(out[col])
+        if blank.any():
+            raise DataError(
+                f"{source}: data row {_first(blank) + 1}, column {col!r}: {col} is missing; "
+                "every row needs its country, industry, year and definition (fill in the "
+                "cell, or rebuild the panel with `servmodel data build`)")
+    years, bad = whole_numbers(out["year"])
+    if bad.any():
+        i = _first(bad)
+        raise DataError(
+            f"{source}: data row {i + 1}, column 'year': {_cell(out['year'], i)} is not a "
+            "whole year; write years as integers such as 2011")
+    if out["year"].dtype != np.int64:
+        out["year"] = years.astype(np.int64)
+    names = pd.Series(pd.unique(out["definition"].astype(str)))
+    unknown = names[~names.map(_known_definition)]
+    if len(unknown):
+        i = _first((out["definition"].astype(str) == unknown.iloc[0]).to_numpy())
+        raise DataError(
+            f"{source}: data row {i + 1}, column 'definition': {unknown.iloc[0]!r} is not a "
+            f"producer-service definition; use {', '.join(REGISTRY)}, {MAPPING_DEFINITION} "
+            f"or {CUSTOM_PREFIX}CODE+CODE+... as `servmodel data build` names them")
+    validate_panel_frame(out, source)  # unique keys, now that every key is valid
+
+    def where(i: int, col: str) -> str:
+        key = " ".join(str(out[k].iloc[i]) for k in KEY_COLUMNS)
+        return f"{source}: data row {i + 1} ({key}), column {col!r}"
+
+    for col in (*MEASURES, "output"):
+        values = _numbers(out, col, where, "write a plain number, or leave the cell empty "
+                          "where the measure is undefined")
+        if col == "output":
+            with np.errstate(invalid="ignore"):
+                bad = ~(np.isfinite(values) & (values > 0))
+            if bad.any():
+                i = _first(bad)
+                raise DataError(
+                    f"{where(i, col)}: gross output {_cell(out[col], i)} is not a finite "
+                    "number > 0; correct it or delete the row (`servmodel data build` leaves "
+                    "out rows with zero output)")
+        elif np.isinf(values).any():
+            i = _first(np.isinf(values))
+            # NaN is a measure that is undefined (share_intermediate of an industry that
+            # buys nothing); an infinity is never a valid intensity
+            raise DataError(
+                f"{where(i, col)}: {_cell(out[col], i)} is not finite; intensities are "
+                "finite numbers (leave the cell empty where a measure is undefined, or "
+                "rebuild the panel with `servmodel data build`)")
+
+    tech = out["tech"].astype(object)
+    bad = ~tech.isin(TECH_LEVELS).to_numpy()
+    if bad.any():
+        i = _first(bad)
+        raise DataError(
+            f"{where(i, 'tech')}: {_cell(out['tech'], i)} is not a technology class; use one "
+            f"of {', '.join(TECH_LEVELS)}")
+    scores, bad = whole_numbers(out["tech_score"])
+    with np.errstate(invalid="ignore"):
+        bad |= ~np.isin(scores, list(TECH_SCORE.values()))
+    if bad.any():
+        i = _first(bad)
+        raise DataError(
+            f"{where(i, 'tech_score')}: {_cell(out['tech_score'], i)} is not a technology "
+            "score; use the whole numbers 1 to 4 (1 = low, 2 = medium-low, 3 = medium-high, "
+            "4 = high)")
+    expected = tech.map(TECH_SCORE).to_numpy(dtype=np.float64)
+    bad = scores != expected
+    if bad.any():
+        i = _first(bad)
+        raise DataError(
+            f"{where(i, 'tech_score')}: {int(scores[i])} does not match tech "
+            f"{tech.iloc[i]!r} (score {int(expected[i])}); correct one of them")
+    if not pd.api.types.is_integer_dtype(out["tech_score"]):
+        out["tech_score"] = scores.astype(np.int64)
+
+    out["oecd"] = _oecd(out["oecd"], where)
+
+    for col in (c for c in out.columns if c not in PANEL_COLUMNS):
+        if pd.api.types.is_bool_dtype(out[col]):
+            continue
+        values = _numbers(out, col, where, "covariates are numeric; remove the column or "
+                          "correct the cell")
+        if np.isinf(values).any():
+            i = _first(np.isinf(values))
+            raise DataError(
+                f"{where(i, col)}: {_cell(out[col], i)} is not finite; covariates are finite "
+                "numbers (leave the cell empty where a value is missing)")
+    return out
+
+
+def _first(mask: np.ndarray) -> int:
+    """Position of the first true cell."""
+    return int(np.flatnonzero(mask)[0])
+
+
+def _cell(column: pd.Series, i: int) -> str:
+    """The value at position ``i`` for a message (``an empty cell`` when missing)."""
+    value = column.iloc[i]
+    if not isinstance(value, str) and pd.isna(value):
+        return "an empty cell"
+    return show(value)
+
+
+def _known_definition(name: str) -> bool:
+    """Whether ``name`` is a definition name as :func:`build_panel` writes it."""
+    if name in REGISTRY or name == MAPPING_DEFINITION:
+        return True
+    codes = name.removeprefix(CUSTOM_PREFIX).split("+")
+    return name.startswith(CUSTOM_PREFIX) and all(c.strip() for c in codes)
+
+
+def _numbers(frame: pd.DataFrame, col: str, where: Callable[[int, str], str],
+             fix: str) -> np.ndarray:
+    """Column ``col`` as float64 (replaced in ``frame`` when it was read as text);
+    ``DataError`` naming the first cell that holds text that is not a number."""
+    column = frame[col]
+    if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+        return column.to_numpy(dtype=np.float64, na_value=np.nan)
+    converted = pd.to_numeric(column.astype(object), errors="coerce")
+    text = (converted.isna() & column.notna()).to_numpy()
+    if pd.api.types.is_bool_dtype(column):
+        text = column.notna().to_numpy()
+    if text.any():
+        i = _first(text)
+        raise DataError(f"{where(i, col)}: {_cell(column, i)} is not a number; {fix}")
+    frame[col] = converted.astype(np.float64)
+    return frame[col].to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+# OECD membership as `servmodel data build` writes it (bool in Parquet, True/False in CSV,
+# empty where unknown) and as other tools round-trip it (true/TRUE, 0/1)
+_OECD_TEXT = {"true": True, "false": False, "1": True, "0": False, "1.0": True, "0.0": False}
+
+
+def _oecd(column: pd.Series, where: Callable[[int, str], str]) -> pd.Series:
+    """The ``oecd`` column as nullable boolean; ``DataError`` for a cell that is not."""
+    if pd.api.types.is_bool_dtype(column):
+        return column.astype("boolean")
+
+    def flag(value: object) -> bool | None:
+        if isinstance(value, (bool, np.bool_)):
+            return bool(value)
+        if isinstance(value, str):
+            return _OECD_TEXT.get(value.strip().lower())
+        if isinstance(value, (int, float, np.integer, np.floating)) and value in (0, 1):
+            return bool(value)
+        return None
+
+    present = column.notna().to_numpy()
+    flags = {v: flag(v) for v in pd.unique(column[present])}
+    bad = [v for v, f in flags.items() if f is None]
+    if bad:
+        i = _first(present & column.isin(bad).to_numpy())
+        raise DataError(
+            f"{where(i, 'oecd')}: {_cell(column, i)} is not an OECD membership flag; write "
+            "True or False (or leave the cell empty where it is unknown)")
+    mapped = column.astype(object).where(present, None).map(flags, na_action="ignore")
+    return mapped.astype("boolean")
 
 
 def _weighted_rows(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -166,7 +412,25 @@ def build_panel(
     -------
     IntensityPanel
         Rows sorted by definition, country, industry, year.
+
+    Raises
+    ------
+    UsageError
+        An argument of the wrong kind (tables that are not :class:`IOTable` objects, a
+        classification or country information of another type).
+    DataError
+        No tables, tables whose layouts or years clash, or definitions the tables cannot
+        serve.
     """
+    if not isinstance(classification, IndustryClassification):
+        raise UsageError("classification must be an IndustryClassification, not "
+                         f"{type(classification).__name__}")
+    if countries is not None and not isinstance(countries, CountryInfo):
+        raise UsageError("countries must be a CountryInfo or None, not "
+                         f"{type(countries).__name__}")
+    if isinstance(tables, (str, bytes, IOTable)) or not isinstance(tables, Iterable):
+        raise UsageError("tables must be a list (or iterator) of IOTable objects, one per "
+                         f"year, not {type(tables).__name__}")
     parts: list[pd.DataFrame] = []
     aggregates: list[pd.DataFrame] = []
     dropped: list[pd.DataFrame] = []
@@ -175,6 +439,8 @@ def build_panel(
     source = "<memory>"
     total = len(tables) if isinstance(tables, Sized) else None
     for done, table in enumerate(tables, start=1):
+        if not isinstance(table, IOTable):
+            raise UsageError(f"tables must hold IOTable objects, not {type(table).__name__}")
         if first is None:
             first = table
             source = table.source

@@ -7,7 +7,11 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from servmodel.errors import DataError
+import numpy as np
+import pandas as pd
+
+from servmodel.errors import DataError, UsageError
+from servmodel.intensity._checks import path_argument
 from servmodel.intensity.classification import (
     IndustryClassification,
     read_country_info,
@@ -15,7 +19,8 @@ from servmodel.intensity.classification import (
     wiod_classification,
     wiod_country_info,
 )
-from servmodel.intensity.covariates import merge_covariates
+from servmodel.intensity.covariates import merge_covariates, read_covariates
+from servmodel.intensity.definitions import definition_tokens
 from servmodel.intensity.panel import IntensityPanel, build_panel
 from servmodel.io import WIOD_YEARS, IOTable, iter_wiod2013, read_io_long
 from servmodel.options import parse_years
@@ -29,7 +34,7 @@ def panel_from_source(
     definitions: str | Sequence[str] = "all",
     mapping: str | os.PathLike[str] | None = None,
     countries: str | os.PathLike[str] | None = None,
-    covariates: str | os.PathLike[str] | None = None,
+    covariates: str | os.PathLike[str] | pd.DataFrame | None = None,
     progress: Callable[[int], None] | None = None,
     on_progress: Callable[[int, int | None], None] | None = None,
 ) -> IntensityPanel:
@@ -49,13 +54,33 @@ def panel_from_source(
     countries
         Country file with OECD accession years (``code,name,oecd_member_since``).
     covariates
-        CSV or Parquet of covariates to merge (see :func:`merge_covariates`).
+        CSV or Parquet of covariates (or a DataFrame) to merge (see
+        :func:`merge_covariates`).
     progress
         Called with each year once it is built.
     on_progress
         Called with (years built, years to build) once each year is built.
+
+    Raises
+    ------
+    UsageError
+        An argument of the wrong kind (a path that is not a path, a fractional year).
+    DataError
+        A missing or malformed table, mapping, country or covariate file, or a table of
+        one's own in which a country-industry's intermediate inputs exceed its gross output.
     """
+    if not isinstance(source, str):
+        source = path_argument(source, "source")
     wanted = parse_years(years)
+    definition_tokens(definitions)  # a request of the wrong kind fails before the build
+    for name, value in (("mapping", mapping), ("countries", countries)):
+        if value is not None:
+            path_argument(value, name)
+    for name, value in (("progress", progress), ("on_progress", on_progress)):
+        if value is not None and not callable(value):
+            raise UsageError(f"{name} must be a function, not {type(value).__name__}")
+    # a bad covariate file fails before the build, not after it
+    extra = read_covariates(covariates) if covariates is not None else None
     tables: _EmbeddedYears | list[IOTable]
     if str(source) == EMBEDDED:
         if wanted is not None:
@@ -83,6 +108,8 @@ def panel_from_source(
                     f"{', '.join(map(str, sorted(have)))}"
                 )
             loaded = [t for t in loaded if t.year in set(wanted)]
+        for table in loaded:
+            _check_inputs_within_output(table, path)
         tables = loaded
         classification = _user_classification(mapping, loaded[0].industries, path)
         info = read_country_info(countries) if countries else None
@@ -90,8 +117,8 @@ def panel_from_source(
                         on_progress=on_progress)
     if str(source) == EMBEDDED:
         panel = dataclasses.replace(panel, source="WIOD 2013 (embedded)")
-    if covariates is not None:
-        panel, _ = merge_covariates(panel, covariates)
+    if extra is not None:
+        panel, _ = merge_covariates(panel, extra)
     return panel
 
 
@@ -119,4 +146,35 @@ def _user_classification(
     raise DataError(
         f"{path}: industries are not WIOD codes (c1..c35), so servmodel cannot tell which are "
         "manufacturing; pass a sector mapping file (--mapping) with industry, role, tech"
+    )
+
+
+def _check_inputs_within_output(table: IOTable, path: Path) -> None:
+    """``DataError`` for a country-industry whose intermediate inputs exceed its gross output.
+
+    Gross output of a long-format table is its row total, so inputs above it mean value
+    added below zero and input coefficients summing to more than 1: an intensity of 5 for
+    one set of suppliers, a Leontief inverse with negative or exploding entries. A real
+    table can hold negative final demand (inventory changes), yet its row totals still
+    cover each column's inputs: none of the 17 years of the embedded WIOD tables, with
+    hundreds of negative final-demand cells each, has a column whose inputs exceed its
+    output. In one's own file it is a sign of missing final-demand rows, supplier and user
+    swapped or flows in mixed units, so it is refused rather than turned into intensities
+    that mean nothing.
+    """
+    inputs = table.Z.sum(axis=0)
+    x = np.asarray(table.x, dtype=float)
+    # relative slack for the rounding of two sums of the same flows in different orders
+    over = inputs > x + 1e-9 * np.maximum(np.abs(x), inputs)
+    if not over.any():
+        return
+    k = int(np.flatnonzero(over)[0])
+    ni = table.n_industries
+    more = int(over.sum()) - 1
+    raise DataError(
+        f"{path}: {table.countries[k // ni]} {table.industries[k % ni]} (year {table.year}): "
+        f"intermediate inputs {inputs[k]:g} exceed its gross output {x[k]:g} (the row total: "
+        f"its intermediate plus final sales){f', as do {more} more' if more else ''}; check "
+        "that the file has every final-demand row of that industry, that supplier and user "
+        "are not swapped, and that all flows are in one currency unit"
     )

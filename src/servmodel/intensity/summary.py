@@ -9,6 +9,7 @@ import pandas as pd
 
 from servmodel.intensity.measures import MEASURES
 from servmodel.intensity.panel import IntensityPanel
+from servmodel.options import Measure, validate_choice
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,13 @@ def manufacturing_intensity(panel: IntensityPanel, measure: str = "direct") -> p
     """Output-weighted manufacturing intensity per (definition, country, year).
 
     Computed from the panel rows, so it also works for a panel read from a file.
+
+    Raises
+    ------
+    UsageError
+        ``measure`` is not one of :data:`MEASURES`.
     """
+    validate_choice(measure, Measure, "measure")
     f = panel.frame
     ok = f[measure].notna()
     g = (f.loc[ok, measure] * f.loc[ok, "output"]).groupby(
@@ -49,7 +56,14 @@ def manufacturing_intensity(panel: IntensityPanel, measure: str = "direct") -> p
 
 
 def summarize_panel(panel: IntensityPanel, measure: str = "direct") -> PanelSummary:
-    """Coverage, mean intensities and first/last-year country ranks of ``panel``."""
+    """Coverage, mean intensities and first/last-year country ranks of ``panel``.
+
+    Raises
+    ------
+    UsageError
+        ``measure`` is not one of :data:`MEASURES`.
+    """
+    validate_choice(measure, Measure, "measure")
     f = panel.frame
     n_dropped = len(panel.dropped)
     coverage = f.groupby("definition", sort=False).agg(

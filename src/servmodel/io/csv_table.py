@@ -32,13 +32,14 @@ import logging
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from numbers import Integral, Real
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from servmodel._fileio import CHUNK_ROWS, iter_table, table_columns
-from servmodel.errors import DataError
+from servmodel.errors import DataError, UsageError
 from servmodel.io.table import IOTable
 
 log = logging.getLogger(__name__)
@@ -238,6 +239,15 @@ def _row(chunks: list[_Chunk], position: int) -> tuple[_Chunk, int]:
     return chunks[k], position - chunks[k].offset
 
 
+def _whole(value: object) -> bool:
+    """Whether ``value`` is an integer-valued number (``int(2000.5)`` would be 2000)."""
+    if isinstance(value, (bool, np.bool_)):
+        return False
+    if isinstance(value, Integral):
+        return True
+    return isinstance(value, Real) and float(value).is_integer()
+
+
 def read_io_long(
     path: str | os.PathLike[str],
     year: int | None = None,
@@ -266,11 +276,23 @@ def read_io_long(
 
     Raises
     ------
+    UsageError
+        ``path`` is not a path, ``year`` is not a whole number or ``chunk_rows`` is not a
+        positive whole number.
     DataError
         For a missing or misspelt column, a blank key, text or non-finite numbers in
         ``value``, a year that is not a whole number, negative intermediate flows, duplicate
         cells, or countries that supply but never use.
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise UsageError("input-output table must be a file path (str or pathlib.Path), not "
+                         f"{type(path).__name__} {path!r}")
+    if year is not None and not _whole(year):
+        raise UsageError(f"year {year!r} is not a whole number; give the table's year, e.g. "
+                         "2011")
+    if not _whole(chunk_rows) or chunk_rows < 1:
+        raise UsageError(f"chunk_rows {chunk_rows!r} must be a whole number >= 1")
+    chunk_rows = int(chunk_rows)
     p = Path(path)
     found = table_columns(p, WHAT)
     missing = [c for c in REQUIRED_COLUMNS if c not in found]
