@@ -24,7 +24,7 @@ GRID = {
         {"name": "korea_trend", "formula": "trend", "term": "trend", "countries": ["KOR"],
          "dimensions": {"cov": ["clustered:industry", "driscoll_kraay", "robust"]}},
         {"name": "korea_gap", "formula": "korea + C(industry) + center(trend)",
-         "term": "korea", "countries": ["oecd"]},
+         "term": "korea", "countries": ["oecd_last_year"]},
     ],
     "dimensions": {
         "definition": ["standard", "broad"],
@@ -32,7 +32,7 @@ GRID = {
         "estimator": ["pooled", "fe", "fe_time", "fe_twoway", "re", "mundlak", "fd",
                       "between"],
         "transform": ["level", "log", "logit"],
-        "sample": ["all", "oecd", "1995-2007", "without:CHN,MEX"],
+        "sample": ["all", "oecd_last_year", "1995-2007", "without:CHN,MEX"],
         "cov": ["unadjusted", "robust", "clustered:country+year", "clustered:entity",
                 "driscoll_kraay:2"],
     },

@@ -103,6 +103,44 @@ def test_cli_reports_bad_grid_and_exits_1(tmp_path, capsys):
     assert not (tmp_path / "o").exists()
 
 
+@pytest.mark.parametrize(("old", "new"), [("oecd", "oecd_last_year"),
+                                          ("non_oecd", "non_oecd_last_year")])
+def test_old_oecd_sample_and_country_group_are_refused(old, new):
+    """A grid's ``oecd`` sample was the countries that are members in the last year; the
+    name is refused with the new spelling rather than read as membership by year."""
+    where = {"sample": "g.toml: [dimensions] sample", "target": "g.toml: [[targets]] 'tech' "
+             "countries", "override": "g.toml: [dimensions] sample"}
+    cases = {"sample": {"dimensions": {"sample": ["all", old]}},
+             "target": {"targets": [{**TARGET, "countries": [old]}]},
+             "override": {"targets": [{**TARGET, "dimensions": {"sample": [old]}}]}}
+    for case, raw in cases.items():
+        with pytest.raises(SpecError) as err:
+            grid(**raw)
+        text = str(err.value)
+        assert "\n" not in text
+        assert text.startswith(f"{where[case]}: '{old}' is no longer a country group"), text
+        assert f"write '{new}'" in text and "year by year" in text
+    assert sample_choice(new).group == new
+
+
+def test_curve_labels_name_the_last_year_selection():
+    from servmodel.sensitivity.curve import _choice_label
+
+    assert _choice_label("sample", "oecd_last_year") == "OECD members in the last year"
+    assert "last year" in _choice_label("sample", "non_oecd_last_year")
+
+
+def test_cli_refuses_the_old_oecd_sample_in_one_line(tmp_path, capsys):
+    path = tmp_path / "old.toml"
+    path.write_text('[[targets]]\nname = "t"\nformula = "tech_score"\nterm = "tech_score"\n'
+                    '[dimensions]\nsample = ["all", "oecd"]\n')
+    assert main(["sensitivity", str(path), "--out", str(tmp_path / "o")]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert "'oecd' is no longer a country group" in err and "'oecd_last_year'" in err
+    assert not (tmp_path / "o").exists()
+
+
 def test_cli_jobs_and_scheduler_exclude_each_other(tmp_path, capsys):
     code = main(["sensitivity", str(REPO / "models" / "sensitivity.toml"), "--jobs", "2",
                  "--scheduler", "tcp://127.0.0.1:1", "--out", str(tmp_path)])
@@ -135,10 +173,10 @@ def test_expansion_skips_with_reasons_and_resolves_samples(wiod_panel):
     g = grid(targets=[TARGET, {"name": "korea", "formula": "trend", "term": "trend",
                                "countries": ["KOR"]}],
              dimensions={"estimator": ["pooled", "fe", "fe_time"],
-                         "sample": ["all", "oecd", "loo"]})
+                         "sample": ["all", "oecd_last_year", "loo"]})
     points = expand_grid(g, wiod_panel)
     tech = [p for p in points if p.target == "tech"]
-    # 3 estimators x (all, oecd, 40 leave-one-out samples)
+    # 3 estimators x (all, oecd_last_year, 40 leave-one-out samples)
     assert len(tech) == 3 * 42
     fe = [p for p in tech if p.choices["estimator"] == "fe"]
     assert {p.skip for p in fe} == {"tech_score does not vary within country x industry, so "

@@ -105,7 +105,8 @@ def data_sections(draw) -> dict[str, Any]:
     out: dict[str, Any] = {"definition": draw(st.sampled_from(DEFINITIONS))}
     if draw(st.booleans()):
         out["measure"] = draw(st.sampled_from(MEASURES))
-    codes = st.sampled_from(["all", "oecd", "non_oecd", "KOR", "MEX", "CHN", "DEU"])
+    codes = st.sampled_from(["all", "oecd_last_year", "non_oecd_last_year", "KOR", "MEX",
+                             "CHN", "DEU"])
     if draw(st.booleans()):
         out["countries"] = draw(st.one_of(codes, st.lists(codes, min_size=1, max_size=3,
                                                           unique=True)))

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from servmodel.intensity.summary import summarize_panel
+from servmodel.study.claims import CLAIMS, RULES
 from servmodel.study.descriptive import comparator_series
 from servmodel.study.evidence import claim_verdicts, verdict_table
 from servmodel.study.tables import claim_matrix_table
@@ -55,6 +56,27 @@ def test_readme_shows_the_committed_claim_matrix(fresh_verdicts):
 
     t = claim_matrix_table(fresh_verdicts)
     assert frame_markdown(t.frame, t.digits) == table
+
+
+def test_committed_report_states_the_current_rules():
+    """The report prints each claim's rule as written in the code (report.py), so the
+    committed report must carry the rules of this version."""
+    lines = (RESULTS / "report.md").read_text().splitlines()
+    for c in CLAIMS:
+        assert f"- **{c}** ({CLAIMS[c]}): {RULES[c]}" in lines, c
+
+
+def test_committed_sensitivity_tables_use_the_current_sample_names():
+    """The grid's samples in the committed tables are the names a run writes now."""
+    from servmodel.sensitivity import load_grid
+
+    grid = load_grid(ROOT / "models" / "sensitivity.toml")
+    named = set(grid.dimensions["sample"])
+    for name in ("specifications.csv", "skipped.csv"):
+        table = pd.read_csv(RESULTS / "sensitivity" / name, dtype=str, keep_default_na=False)
+        assert set(table["sample"]) == named, name
+    by_choice = pd.read_csv(RESULTS / "sensitivity" / "by_choice.csv", dtype=str)
+    assert set(by_choice.loc[by_choice["dimension"] == "sample", "choice"]) <= named
 
 
 def test_committed_results_are_small_and_hold_no_draws():

@@ -16,6 +16,7 @@ from typing import Any
 from servmodel.errors import SpecError, UsageError
 from servmodel.options import ClusterDim, Measure, Transform, allowed, parse_years
 from servmodel.spec import formula_variables, parsed_formula
+from servmodel.spec.model import RENAMED_GROUPS, renamed_group_error
 
 DIMENSIONS: tuple[str, ...] = ("definition", "measure", "estimator", "transform", "sample",
                                "cov")
@@ -60,7 +61,8 @@ UNIT_INVARIANT = frozenset({"tech_score", "tech", "korea", "industry", "country"
                             "tech_medium_low", "tech_medium_high", "tech_high"})
 YEAR_INVARIANT = frozenset({"trend", "year"})
 
-_SAMPLE_GROUPS = ("all", "oecd", "non_oecd")
+# OECD members (or not) in the last selected year, with all their years
+_SAMPLE_GROUPS = ("all", "oecd_last_year", "non_oecd_last_year")
 _YEARS = re.compile(r"^\d{4}(\s*-\s*\d{4})?(\s*,\s*\d{4}(\s*-\s*\d{4})?)*$")
 
 
@@ -127,11 +129,13 @@ class SampleChoice:
     Attributes
     ----------
     kind
-        ``group`` (all, oecd, non_oecd), ``years`` (a window), ``loo`` (leave one
-        country out: one specification per country) or ``without`` (named countries
-        left out).
+        ``group`` (all, oecd_last_year, non_oecd_last_year), ``years`` (a window),
+        ``loo`` (leave one country out: one specification per country) or ``without``
+        (named countries left out).
     group
-        For ``group``: ``all``, ``oecd`` or ``non_oecd``.
+        For ``group``: ``all``, ``oecd_last_year`` or ``non_oecd_last_year`` (the
+        countries that are, or are not, OECD members in the last selected year, with all
+        their years).
     years
         For ``years``: the years kept.
     countries
@@ -145,9 +149,13 @@ class SampleChoice:
 
 
 def sample_choice(value: str, where: str = "<memory>") -> SampleChoice:
-    """Parse a ``sample`` choice: ``all``, ``oecd``, ``non_oecd``, a year window such as
-    ``1995-2007``, ``loo`` (leave each country out in turn) or ``without:CHN,MEX``."""
+    """Parse a ``sample`` choice: ``all``, ``oecd_last_year``, ``non_oecd_last_year``, a year
+    window such as ``1995-2007``, ``loo`` (leave each country out in turn) or
+    ``without:CHN,MEX``. The old ``oecd`` and ``non_oecd`` are refused with their new
+    spelling."""
     text = value.strip()
+    if text in RENAMED_GROUPS:
+        raise renamed_group_error(text, where)
     if text in _SAMPLE_GROUPS:
         return SampleChoice("group", group=text)
     if text == "loo":
@@ -163,9 +171,9 @@ def sample_choice(value: str, where: str = "<memory>") -> SampleChoice:
             return SampleChoice("years", years=parse_years(text))
         except UsageError as exc:
             raise SpecError(f"{where}: {exc}") from exc
-    raise SpecError(f"{where}: {value!r} is not a sample; write 'all', 'oecd', 'non_oecd', "
-                    "a year window such as '1995-2007', 'loo' (leave one country out) or "
-                    "'without:CHN,MEX'")
+    raise SpecError(f"{where}: {value!r} is not a sample; write 'all', 'oecd_last_year', "
+                    "'non_oecd_last_year', a year window such as '1995-2007', 'loo' (leave "
+                    "one country out) or 'without:CHN,MEX'")
 
 
 def formula_terms(formula: str) -> tuple[str, ...]:

@@ -15,7 +15,9 @@ from servmodel.sensitivity.choices import ESTIMATOR_LABELS
 from servmodel.sensitivity.summary import summarize, value_column
 
 COLOURS = {"positive": "#2166ac", "negative": "#b2182b", "neither": "#9a9a9a"}
-_SAMPLE_LABELS = {"all": "full sample", "oecd": "OECD only", "non_oecd": "non-OECD only",
+_SAMPLE_LABELS = {"all": "full sample",
+                  "oecd_last_year": "OECD members in the last year",
+                  "non_oecd_last_year": "non-members of the OECD in the last year",
                   "loo": "leave one country out"}
 DIMENSION_LABELS = {"definition": "definition", "measure": "measure", "estimator": "estimator",
                     "transform": "transform", "sample": "sample", "cov": "std. errors"}

@@ -6,8 +6,9 @@ here (a target that an estimator cannot identify, an option combination that a m
 refuses, a sample that leaves no country, a cell identical to an earlier one); the others
 come from the engine.
 
-Samples are resolved against the panel: groups (``oecd``) and leave-one-out samples become
-explicit country lists, so that the hash of a specification names the rows it uses.
+Samples are resolved against the panel: groups (``oecd_last_year``) and leave-one-out samples
+become explicit country lists, so that the hash of a specification names the rows it uses
+(and not the name of the group).
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ formula) and the analytic choices to cross (dimensions)::
     label = "Technology level (per class step)"
     formula = "tech_score + center(trend) + log(output)"
     term = "tech_score"
-    countries = "all"             # optional restriction, e.g. ["KOR"] or ["oecd"]
+    countries = "all"             # optional restriction, e.g. ["KOR"] or ["oecd_last_year"]
 
     [targets.dimensions]          # optional: this target's own choices for a dimension
     cov = ["driscoll_kraay"]
@@ -25,7 +25,7 @@ formula) and the analytic choices to cross (dimensions)::
     measure = ["direct", "direct_domestic", "share_intermediate", "total"]
     estimator = ["pooled", "fe", "fe_twoway", "re", "mundlak", "fd"]
     transform = ["level", "log", "logit"]
-    sample = ["all", "oecd", "1995-2007", "loo"]
+    sample = ["all", "oecd_last_year", "1995-2007", "loo"]
     cov = ["clustered:country", "driscoll_kraay"]
 
     [curve]
@@ -56,7 +56,7 @@ from servmodel.sensitivity.choices import (
     term_in_formula,
 )
 from servmodel.spec import check_formula_syntax
-from servmodel.spec.model import NAME_PATTERN
+from servmodel.spec.model import NAME_PATTERN, check_country_groups
 from servmodel.spec.parse import read_toml
 
 TOP_KEYS = ("name", "description", "base", "targets", "dimensions", "curve", "prior")
@@ -321,6 +321,7 @@ def _targets(value: object, source: str) -> tuple[Target, ...]:
                             f"{formula!r}; write it as the formula does (e.g. "
                             "'tech_score:center(trend)')")
         countries = _string_list(table.get("countries", "all"), source, f"{where} countries")
+        check_country_groups(countries, f"{source}: {where} countries")
         years = None
         if "years" in table and table["years"] != "all":
             parsed = sample_choice(str(table["years"]), f"{source}: {where} years")

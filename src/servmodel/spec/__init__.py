@@ -11,7 +11,9 @@ one estimator-family section (``[frequentist]`` here, ``[bayes]`` for Bayesian m
     definition = "standard"                  # kibs | producer | standard | broad | ...
     measure = "direct"                       # direct | direct_domestic | direct_foreign |
                                              # share_intermediate | total
-    countries = "all"                        # or a list: ["KOR"], ["oecd", "CHN"], ["non_oecd"]
+    countries = "all"                        # or a list: ["KOR"], ["oecd_last_year", "CHN"],
+                                             # ["non_oecd_last_year"] (OECD members, or
+                                             # not, in the last selected year)
     exclude_countries = []
     years = "all"                            # or "1995-2011", or [2000, 2005]
     industries = "all"                       # or ["c9", "c13", "c14"]

@@ -36,6 +36,30 @@ NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 GROUPS: tuple[str, ...] = allowed(CountryGroup)
 FAMILIES: tuple[str, ...] = ("frequentist", "bayes")
 
+# Two OECD selections exist: membership year by year (the panel's ``oecd`` column, the
+# ``oecd`` comparator of ``servmodel contrast``) and the fixed set of countries that are
+# members in the last selected year, with all their years (the sample groups). The old
+# group names meant the second; they are refused rather than silently read either way.
+RENAMED_GROUPS: dict[str, str] = {"oecd": "oecd_last_year", "non_oecd": "non_oecd_last_year"}
+
+
+def renamed_group_error(name: str, where: str) -> SpecError:
+    """The one-line error for a sample or country group still written ``oecd``/``non_oecd``."""
+    new = RENAMED_GROUPS[name]
+    who = "OECD members" if name == "oecd" else "not OECD members"
+    return SpecError(
+        f"{where}: {name!r} is no longer a country group, since OECD membership can be "
+        f"counted two ways: write {new!r} for the countries that are {who} in the last "
+        f"selected year, with all their years; {name!r} alone means membership year by "
+        f"year, as in `servmodel contrast --versus {name}`")
+
+
+def check_country_groups(countries: tuple[str, ...], where: str) -> None:
+    """``SpecError`` if ``countries`` uses a renamed OECD group."""
+    for item in countries:
+        if isinstance(item, str) and item in RENAMED_GROUPS:
+            raise renamed_group_error(item, where)
+
 
 def _fail(source: str, key: str, message: str) -> SpecError:
     return SpecError(f"{source}: {key}: {message}")
@@ -59,8 +83,10 @@ class DataSelection:
     measure
         Intensity measure used as the dependent variable.
     countries
-        Country codes and groups: ``all``, ``oecd`` (members in the last selected year),
-        ``non_oecd``; the union of the entries is kept.
+        Country codes and groups: ``all``, ``oecd_last_year`` (the countries that are OECD
+        members in the last selected year, with all their years), ``non_oecd_last_year``
+        (the others); the union of the entries is kept. ``oecd`` and ``non_oecd`` are
+        refused (see :data:`RENAMED_GROUPS`).
     exclude_countries
         Country codes removed after ``countries`` is applied.
     years
@@ -84,8 +110,9 @@ class DataSelection:
                         "'standard', 'producer', 'kibs' or 'broad'")
         _choice(s, "[data] measure", self.measure, Measure)
         if not self.countries:
-            raise _fail(s, "[data] countries", "empty list; use 'all', a group (oecd, non_oecd) "
-                        "or country codes")
+            raise _fail(s, "[data] countries", "empty list; use 'all', a group "
+                        "(oecd_last_year, non_oecd_last_year) or country codes")
+        check_country_groups(self.countries, f"{s}: [data] countries")
         if self.years is not None and not self.years:
             raise _fail(s, "[data] years", "no year given; write e.g. '1995-2011' or 'all'")
         if self.industries is not None and not self.industries:

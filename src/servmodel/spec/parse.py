@@ -234,7 +234,8 @@ def _data(table: Mapping[str, Any] | None, source: str) -> DataSelection:
     measure = _get(table, "measure", source, label("measure"), str, "a string")
     if measure is not None:
         kwargs["measure"] = measure
-    countries = _str_list(table, "countries", source, label("countries"), "['KOR', 'oecd']")
+    countries = _str_list(table, "countries", source, label("countries"),
+                          "['KOR', 'oecd_last_year']")
     if countries is not None:
         kwargs["countries"] = countries
     exclude = _str_list(table, "exclude_countries", source, label("exclude_countries"),

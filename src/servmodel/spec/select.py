@@ -1,9 +1,9 @@
 """Resolve a ``[data]`` selection against a panel: the rows every estimator family uses.
 
-One implementation for every family, so that ``countries = ["oecd"]`` or ``years`` mean the
-same rows in a panel model and in a Bayesian one. It works on integer codes of the label
-columns (:class:`PanelCodes`); a panel frame is coded on the fly, and callers that fit many
-models on one panel keep its codes.
+One implementation for every family, so that ``countries = ["oecd_last_year"]`` or ``years``
+mean the same rows in a panel model and in a Bayesian one. It works on integer codes of the
+label columns (:class:`PanelCodes`); a panel frame is coded on the fly, and callers that fit
+many models on one panel keep its codes.
 """
 
 from __future__ import annotations
@@ -135,9 +135,10 @@ def select_rows(panel: pd.DataFrame | PanelCodes, sel: DataSelection,
 
     Notes
     -----
-    The groups ``oecd`` and ``non_oecd`` are the countries that are (are not) OECD members
-    in the last selected year: a fixed set of countries, so that no country enters the
-    sample in the year it joins.
+    The groups ``oecd_last_year`` and ``non_oecd_last_year`` are the countries that are
+    (are not) OECD members in the last selected year, with all their years: a fixed set of
+    countries, so that no country enters the sample in the year it joins. (Membership year
+    by year is the panel's ``oecd`` column, a different selection.)
 
     Raises
     ------
@@ -195,7 +196,7 @@ def _resolve_countries(codes: PanelCodes, rows: np.ndarray, sel: DataSelection,
     for item in sel.countries:
         if item == "all":
             wanted |= known
-        elif item in ("oecd", "non_oecd"):
+        elif item in ("oecd_last_year", "non_oecd_last_year"):
             wanted |= _oecd_group(codes, rows, item, source)
         elif item in known:
             wanted.add(item)
@@ -208,7 +209,8 @@ def _resolve_countries(codes: PanelCodes, rows: np.ndarray, sel: DataSelection,
 
 
 def _oecd_group(codes: PanelCodes, rows: np.ndarray, group: str, source: str) -> set[str]:
-    """Countries that are (``oecd``) or are not (``non_oecd``) members in the last year."""
+    """Countries that are (``oecd_last_year``) or are not (``non_oecd_last_year``) OECD
+    members in the last selected year."""
     year = codes.year[rows]
     last_rows = rows[year == year.max()]
     member = codes.oecd[last_rows]
@@ -218,4 +220,4 @@ def _oecd_group(codes: PanelCodes, rows: np.ndarray, group: str, source: str) ->
         raise SpecError(f"{source}: [data] countries: group {group!r} needs OECD membership, "
                         f"which the panel lacks for {', '.join(unknown[:10])}; list countries "
                         "by code or build the panel with a country file (--countries)")
-    return set(country[member == (1.0 if group == "oecd" else 0.0)])
+    return set(country[member == (1.0 if group == "oecd_last_year" else 0.0)])

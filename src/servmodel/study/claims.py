@@ -1,8 +1,10 @@
 """The five claims of the 2013 study and the rules that decide each from the data.
 
 Every verdict is ``supported``, ``contradicted`` or ``inconclusive``, with the number
-behind it. Trends are OLS slopes of a yearly series on the year with Newey-West (HAC, two
-lags, small-sample corrected, t quantiles) standard errors; a slope "is positive" when its 95% interval lies above zero.
+behind it. Trends are OLS slopes of a yearly series on the year with Newey-West standard
+errors (Bartlett kernel, maximum lag 2, variance times T/(T - 2)) and t(T - 2) quantiles; a
+slope "is positive" when its 95% interval lies above zero. The rules state these details
+(:data:`RULES`, printed in the report), and the tests recompute them by hand.
 """
 
 from __future__ import annotations
@@ -24,22 +26,44 @@ CLAIMS = {
     "C5": "The producer-service input coefficient of Korean manufacturing is falling",
 }
 
+# Newey-West truncation lag of every trend (``trend``'s default): few yearly points.
+HAC_LAGS = 2
+
+# How every trend interval is computed, in words; each trend rule ends with it. The tests
+# recompute an interval by hand from these words, so the text and ``trend`` cannot drift.
+TREND_METHOD = (
+    "Slope and interval: OLS of the yearly series on the year; 95% interval = slope +/- "
+    "the 0.975 quantile of t(T - 2) x its Newey-West (HAC) standard error, Bartlett kernel "
+    f"with maximum lag {HAC_LAGS} (weights 1 - l/{HAC_LAGS + 1} at lags l = 0, "
+    f"{', '.join(map(str, range(1, HAC_LAGS + 1)))}), the HAC variance times the "
+    "small-sample correction T/(T - 2); with T = 17 years (1995-2011) that is t(15), "
+    "critical value 2.131."
+)
+
 RULES = {
     "C1": "supported if the slope of Korea's economy-wide (output-weighted) intensity on the "
-          "year is positive with its 95% HAC interval above zero; contradicted if the interval "
-          "lies below zero; inconclusive otherwise.",
-    "C2": "supported if Korea's manufacturing slope is not significantly positive, or its 95% "
-          "interval lies below the economy-wide slope; contradicted if it is significantly "
-          "positive and at least as steep as the economy-wide slope; inconclusive otherwise.",
-    "C3": "supported if in the last year Korea's output-weighted manufacturing intensity is "
-          "below each of Mexico, China and the OECD average (members other than Korea); "
-          "contradicted if it is above all three; inconclusive (mixed) otherwise.",
-    "C4": "pooled OLS of the intensity on the technology score (1-4) with year effects, "
-          "standard errors clustered by country: supported if the coefficient is positive "
-          "with p < 0.05, contradicted if negative with p < 0.05, inconclusive otherwise.",
+          "year is positive with its 95% interval above zero; contradicted if the interval "
+          "lies below zero; inconclusive otherwise. " + TREND_METHOD,
+    "C2": "supported if Korea's manufacturing slope is not significantly positive (its 95% "
+          "interval does not lie above zero), or its 95% interval lies below the economy-wide "
+          "slope; contradicted if it is significantly positive and at least as steep as the "
+          "economy-wide slope; inconclusive otherwise. " + TREND_METHOD,
+    "C3": "supported if in the last year (2011) Korea's manufacturing intensity (its "
+          "industries weighted by gross output) is below Mexico's, China's and the OECD "
+          "average; contradicted if it is above all three; inconclusive (mixed) "
+          "otherwise. The OECD average is the gross-output-weighted intensity of all "
+          "manufacturing industries of the countries that are OECD members in that year, "
+          "Korea excluded (membership year by year, as in the comparator figure).",
+    "C4": "supported if the technology coefficient is positive with p < 0.05, contradicted if "
+          "negative with p < 0.05, inconclusive otherwise. Model: pooled OLS of the intensity "
+          "(level; all 40 economies, 14 industries, 1995-2011) on the technology score (1-4) "
+          "and year dummies, k = 18 coefficients (intercept, score, 16 year dummies); standard "
+          "errors clustered by country (G = 40) with the small-sample correction "
+          "G/(G - 1) x (n - 1)/(n - k) (n observations); p-values from t(G - 1) = t(39), "
+          "critical value 2.023.",
     "C5": "supported if the slope of Korea's manufacturing intensity on the year is negative "
-          "with its 95% HAC interval below zero; contradicted if the interval lies above "
-          "zero; inconclusive otherwise.",
+          "with its 95% interval below zero; contradicted if the interval lies above zero; "
+          "inconclusive otherwise. " + TREND_METHOD,
 }
 
 
@@ -72,11 +96,13 @@ class Verdict:
     evidence: str
 
 
-def trend(years: np.ndarray, values: np.ndarray, lags: int = 2) -> Trend:
-    """OLS slope of ``values`` on ``years`` with a Newey-West 95% interval."""
+def trend(years: np.ndarray, values: np.ndarray, lags: int = HAC_LAGS) -> Trend:
+    """OLS slope of ``values`` on ``years`` with a Newey-West 95% interval
+    (:data:`TREND_METHOD` states how)."""
     y = np.asarray(values, dtype=float)
     x = sm.add_constant(np.asarray(years, dtype=float) - np.mean(years))
-    # small-sample correction and t quantiles: 17 yearly points are few for HAC
+    # 17 yearly points are few for HAC: statsmodels' use_correction scales the variance by
+    # T/(T - k) with k = 2 coefficients, and use_t takes quantiles of t(T - 2) (df_resid)
     fit = sm.OLS(y, x).fit(cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True},
                            use_t=True)
     lo, hi = fit.conf_int(0.05)[1]
