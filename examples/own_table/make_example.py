@@ -8,7 +8,8 @@ writes
   ``supplier_industry``, ``user_country``, ``user_industry``, ``value``, ``year``), millions
   of US dollars, 1995-2011;
 - ``sectors.csv``: the sector mapping (``industry``, ``role``, ``tech``, ``name``), with the
-  OECD technology class of each manufacturing sector taken from WIOD's classification.
+  OECD technology class of each manufacturing sector taken from WIOD's classification, and
+  the final-demand category ``EXPORT`` marked as the exports.
 
 The table is a domestic-flow table: intermediate flows are Korean industries' sales to
 Korean industries; imported inputs are not in it. Final demand is Korea's own (household,
@@ -97,6 +98,9 @@ def mapping_rows() -> list[dict[str, str]]:
                 raise ValueError(f"{code} mixes technology classes {sorted(classes)}")
             tech = classes.pop()
         out.append({"industry": code, "role": role, "tech": tech, "name": name})
+    # the final-demand category that holds the exports, for the value-added measures
+    out.append({"industry": "EXPORT", "role": "exports", "tech": "",
+                "name": "Exports (final-demand category)"})
     return out
 
 

@@ -8,7 +8,8 @@ from typing import Literal, get_args
 
 from servmodel.errors import UsageError
 
-Measure = Literal["direct", "direct_domestic", "direct_foreign", "share_intermediate", "total"]
+Measure = Literal["direct", "direct_domestic", "direct_foreign", "share_intermediate", "total",
+                  "va_services", "va_services_domestic", "va_services_foreign"]
 DefinitionName = Literal["kibs", "producer", "standard", "broad"]
 Scope = Literal["manufacturing", "economy"]
 

@@ -97,6 +97,11 @@ BAD_PANELS: dict[str, tuple[Callable[[pd.DataFrame], pd.DataFrame], list[str], l
                           ["leave the cell empty"]),
     "negative output": (_set("output", 3, -5.0), ["data row 4", "gross output -5.0"],
                         ["finite number > 0"]),
+    "infinite exports": (_set("exports", 3, np.inf), ["data row 4", "gross exports inf"],
+                         ["leave it empty"]),
+    "infinite value added": (_set("va_services_foreign", 5, np.inf),
+                             ["data row 6", "column 'va_services_foreign'", "inf"],
+                             ["leave the cell empty"]),
     "zero output": (_set("output", 3, 0.0), ["data row 4", "gross output 0.0"],
                     ["delete the row"]),
     "missing output": (_set("output", 3, np.nan), ["data row 4", "gross output an empty "

@@ -8,6 +8,7 @@ import pytest
 
 from servmodel.intensity import build_panel
 from servmodel.intensity.measures import MEASURES, supplier_requirements
+from servmodel.intensity.value_added import gross_exports
 from tests.intensity.toy import (
     EXPECTED,
     EXPECTED_ECONOMY_DIRECT,
@@ -23,7 +24,7 @@ def toy_panel():
 
 
 @pytest.mark.parametrize("key", sorted(EXPECTED))
-@pytest.mark.parametrize("measure", [*MEASURES, "output"])
+@pytest.mark.parametrize("measure", [*MEASURES, "output", "exports"])
 def test_toy_measure_matches_hand_computation(toy_panel, key, measure):
     f = toy_panel.frame
     row = f[(f.country == key[0]) & (f.industry == key[1]) & (f.year == 2000)]
@@ -51,6 +52,7 @@ def test_toy_tech_and_oecd_columns(toy_panel):
 
 def test_toy_economy_wide_aggregate(toy_panel):
     agg = toy_panel.aggregates
+    agg = agg[agg.weight == "output"]
     eco = agg[(agg.scope == "economy") & (agg.year == 2000)].set_index("country")
     for country, value in EXPECTED_ECONOMY_DIRECT.items():
         assert eco.loc[country, "direct"] == pytest.approx(value, abs=1e-15)
@@ -83,3 +85,20 @@ def test_long_csv_reader_reproduces_toy(tmp_path):
     for key, expected in EXPECTED.items():
         for measure, value in expected.items():
             assert f.loc[key, measure] == pytest.approx(value, rel=1e-12, abs=1e-15)
+
+
+def test_toy_export_weighted_aggregate(toy_panel):
+    agg = toy_panel.aggregates
+    manu = agg[(agg.scope == "manufacturing") & (agg.year == 2000) & (agg.weight == "exports")]
+    manu = manu.set_index("country")
+    # B's only manufacturing exporter is B m (exports 10, va_services 0.10); A's m exports
+    # nothing, so A has no export-weighted value
+    assert manu.loc["B", "va_services"] == pytest.approx(0.10)
+    assert manu.loc["B", "exports"] == pytest.approx(10.0)
+    assert np.isnan(manu.loc["A", "va_services"])
+    assert manu.loc["A", "exports"] == 0.0
+    eco = agg[(agg.scope == "economy") & (agg.year == 2000) & (agg.weight == "exports")]
+    # the scope's exports are the sum of its country-industries' gross exports
+    e = gross_exports(toy_table(2000)).reshape(3, 3)
+    np.testing.assert_allclose(eco.set_index("country")["exports"].to_numpy(),
+                               e.sum(axis=1))

@@ -14,6 +14,15 @@ Hand results, S = {s}:
 - B m: direct = 20 / 200 = 0.10; domestic 0; foreign 0.10; share = 20 / 50 = 0.4; total = 0.10
 - economy-wide (output-weighted) direct of A: (100 * 0.15) / 300 = 0.05;
   of B: (200 * 0.10) / 400 = 0.05; of C: 0 / 200 = 0
+
+Value added per unit of output v = 1 - inputs / output: A m 0.55, B m 0.75, C m 0 (no
+output), every s and o 1. Column A m of B = (I - A)^-1: A s 0.1, B s 0.05, A o 0.2, B m 0.1,
+and through B m: C s 0.1 * 0.1 = 0.01, B o 0.15 * 0.1 = 0.015 (check: 0.55 + 0.1 + 0.05 +
+0.2 + 0.75 * 0.1 + 0.01 + 0.015 = 1).
+
+- A m: va_services = 0.1 + 0.05 + 0.01 = 0.16; domestic (A s) 0.10; foreign 0.06;
+  exports 0 (it sells only to A's final demand)
+- B m: va_services = 0.1 (C s); domestic 0; foreign 0.10; exports 10 (to A m)
 """
 
 from __future__ import annotations
@@ -37,9 +46,13 @@ OUTPUT = {("B", "m"): 200.0, ("C", "m"): 0.0}
 
 EXPECTED = {
     ("A", "m"): {"direct": 0.15, "direct_domestic": 0.10, "direct_foreign": 0.05,
-                 "share_intermediate": 1 / 3, "total": 0.16, "output": 100.0},
+                 "share_intermediate": 1 / 3, "total": 0.16, "output": 100.0,
+                 "va_services": 0.16, "va_services_domestic": 0.10,
+                 "va_services_foreign": 0.06, "exports": 0.0},
     ("B", "m"): {"direct": 0.10, "direct_domestic": 0.0, "direct_foreign": 0.10,
-                 "share_intermediate": 0.4, "total": 0.10, "output": 200.0},
+                 "share_intermediate": 0.4, "total": 0.10, "output": 200.0,
+                 "va_services": 0.10, "va_services_domestic": 0.0,
+                 "va_services_foreign": 0.10, "exports": 10.0},
 }
 EXPECTED_ECONOMY_DIRECT = {"A": 0.05, "B": 0.05, "C": 0.0}
 

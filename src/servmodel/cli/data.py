@@ -195,3 +195,60 @@ def summary(
             style = "bold reverse" if row["country"] == (highlight or "KOR") else None
             t.add_row(*cells, style=style)
         console.print(t)
+
+
+@app.command("va-origin")
+def va_origin(
+    country: Annotated[str, typer.Option("--country", help="The exporting economy, e.g. KOR.")],
+    year: Annotated[int, typer.Option("--year", help="Year of the table.")],
+    out: Annotated[Optional[Path], typer.Option(
+        "--out", help="Write every origin to this .csv or .parquet file; without it the "
+        "largest origins are shown.", show_default=False)] = None,
+    source: SourceOpt = "wiod2013",
+    definition: Annotated[str, typer.Option(
+        "--definition", help="Producer-service definition whose industries are flagged as "
+        "services (one name).")] = "standard",
+    mapping: MappingOpt = None,
+    top: Annotated[int, typer.Option("--top", help="Origins shown on the terminal.")] = 15,
+) -> None:
+    """Value added in an economy's manufacturing exports, by origin economy and industry.
+
+    The block diag(v) B diag(e) of the value added in exports (v value added per unit of
+    output, B the world Leontief inverse, e gross exports), summed over the economy's
+    manufacturing industries: which economies' industries, services among them, the
+    exports carry.
+
+    Examples:
+
+      servmodel data va-origin --country KOR --year 2011
+
+      servmodel data va-origin --country KOR --year 2011 --out kor_2011_va.csv
+    """
+    from servmodel._fileio import check_output_file, table_format, write_table
+    from servmodel.intensity.sources import value_added_origin_from_source
+
+    if out is not None:
+        table_format(out)
+        check_output_file(out)
+    if top < 1:
+        raise UsageError(f"--top {top}: give a number of rows of at least 1")
+    frame = value_added_origin_from_source(country, year, source, definition, mapping)
+    total = frame["value_added"].sum()
+    services = frame[frame["service"]]
+    summary = (f"{country} {year}: value added in manufacturing exports {total:,.0f}; "
+               f"services ({definition}) {services['share'].sum():.1%} "
+               f"(domestic {services.loc[services['domestic'], 'share'].sum():.1%}, "
+               f"foreign {services.loc[~services['domestic'], 'share'].sum():.1%})")
+    if out is not None:
+        write_table(frame, out)
+        console.print(f"wrote {out}: {len(frame):,} origins; {summary}")
+        return
+    console.print(summary)
+    t = Table(title=f"Largest origins of the value added in {country}'s manufacturing "
+              f"exports, {year}")
+    for col in ("origin", "industry", "service", "value added", "share"):
+        t.add_column(col, justify="right" if col in ("value added", "share") else "left")
+    for r in frame.head(top).itertuples(index=False):
+        t.add_row(r.origin_country, r.origin_industry, "yes" if r.service else "",
+                  f"{r.value_added:,.1f}", f"{r.share:.2%}")
+    console.print(t)

@@ -23,7 +23,9 @@ from servmodel.io.wiod2013 import embedded_data_dir
 
 TECH_LEVELS: tuple[str, ...] = ("low", "medium-low", "medium-high", "high")
 TECH_SCORE: Mapping[str, int] = MappingProxyType({t: k + 1 for k, t in enumerate(TECH_LEVELS)})
-ROLES: tuple[str, ...] = ("manufacturing", "producer_service", "other")
+# "exports" marks a final-demand category (a user_industry that never supplies) of a
+# national table as its exports
+ROLES: tuple[str, ...] = ("manufacturing", "producer_service", "other", "exports")
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,9 @@ class IndustryClassification:
         Industry names where known.
     source
         Where the classification came from.
+    export_categories
+        Final-demand categories that are exports (a national table's only source of
+        exports; a multi-regional table's exports are its sales to other economies).
     """
 
     manufacturing: tuple[str, ...]
@@ -50,6 +55,7 @@ class IndustryClassification:
     producer_services: tuple[str, ...] = ()
     names: Mapping[str, str] = field(default_factory=dict)
     source: str = "<memory>"
+    export_categories: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "tech", MappingProxyType(dict(self.tech)))
@@ -75,6 +81,16 @@ class IndustryClassification:
         if not self.manufacturing:
             raise DataError(f"{self.source}: no manufacturing industries are declared")
 
+    def check_export_categories(self, final_categories: tuple[str, ...], source: str) -> None:
+        """Raise ``DataError`` unless every category marked ``exports`` is a final-demand
+        category of the table."""
+        missing = [c for c in self.export_categories if c not in set(final_categories)]
+        if missing:
+            raise DataError(
+                f"{source}: classification {self.source} marks {missing[0]!r} as exports, "
+                "but it is not a final-demand category of the table (those are "
+                f"{', '.join(final_categories) or 'none'}); correct the code or its role")
+
 
 def wiod_classification() -> IndustryClassification:
     """The classification of the 35 WIOD 2013 industries (``sectors.csv``)."""
@@ -93,7 +109,8 @@ def read_sector_mapping(path: str | os.PathLike[str]) -> IndustryClassification:
     """Read a mapping from one's own industry codes to roles and technology classes.
 
     The file (CSV or Parquet) has columns ``industry``, ``role`` (``manufacturing``,
-    ``producer_service`` or ``other``), ``tech`` (a technology class for manufacturing rows,
+    ``producer_service``, ``other``, or ``exports`` for a final-demand category that holds
+    a national table's exports), ``tech`` (a technology class for manufacturing rows,
     empty otherwise) and optionally ``name``.
     """
     p = path_argument(path, "sector mapping")
@@ -129,6 +146,7 @@ def read_sector_mapping(path: str | os.PathLike[str]) -> IndustryClassification:
         producer_services=tuple(frame.loc[frame["role"] == "producer_service", "industry"]),
         names=names,
         source=p.name,
+        export_categories=tuple(frame.loc[frame["role"] == "exports", "industry"]),
     )
 
 

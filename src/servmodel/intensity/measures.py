@@ -17,20 +17,27 @@ import scipy.linalg
 from servmodel.errors import DataError
 from servmodel.io.table import IOTable
 
-MEASURES: tuple[str, ...] = (
+INPUT_MEASURES: tuple[str, ...] = (
     "direct",
     "direct_domestic",
     "direct_foreign",
     "share_intermediate",
     "total",
 )
+# services value added embodied per unit of output (servmodel.intensity.value_added)
+VA_MEASURES: tuple[str, ...] = ("va_services", "va_services_domestic", "va_services_foreign")
+MEASURES: tuple[str, ...] = (*INPUT_MEASURES, *VA_MEASURES)
+
+LUFactor = tuple[np.ndarray, np.ndarray]
 
 
 @dataclass(frozen=True)
 class SupplierRequirements:
     """Per-supplying-industry requirements of every country-industry, for one table.
 
-    Each array has shape (industries, n); ``output`` and ``intermediate`` have shape (n,).
+    Each array has shape (industries, n); ``output``, ``intermediate`` and
+    ``value_added`` (value added per unit of output) have shape (n,); ``lu`` is the LU
+    factorization of I - A, kept for further solves with the Leontief inverse.
     """
 
     direct: np.ndarray
@@ -39,6 +46,8 @@ class SupplierRequirements:
     total: np.ndarray
     output: np.ndarray
     intermediate: np.ndarray
+    value_added: np.ndarray
+    lu: LUFactor
 
 
 def input_coefficients(Z: np.ndarray, x: np.ndarray) -> np.ndarray:
@@ -69,16 +78,9 @@ def supplier_requirements(table: IOTable) -> SupplierRequirements:
         out=np.full_like(z_by_supplier, np.nan),
         where=intermediate > 0,
     )
-    # (I - A) is overwritten in place: A is not needed after this point.
-    np.negative(A, out=A)
-    A.flat[:: n + 1] += 1.0
-    with np.errstate(all="ignore"):
-        lu = scipy.linalg.lu_factor(A, overwrite_a=True, check_finite=False)
-    if not np.all(np.isfinite(lu[0].diagonal())) or np.any(lu[0].diagonal() == 0):
-        raise DataError(
-            f"{table.source} (year {table.year}): I - A is singular, so the Leontief inverse "
-            "does not exist; check that intermediate inputs do not exceed gross output"
-        )
+    x = np.asarray(table.x, dtype=float)
+    value_added = np.divide(x - intermediate, x, out=np.zeros_like(x), where=x > 0)
+    lu = factor_in_place(A, table)  # A is not needed after this point
     indicator = np.zeros((n, ni))
     indicator[np.arange(n), np.tile(np.arange(ni), nc)] = 1.0
     total = scipy.linalg.lu_solve(lu, indicator, trans=1, check_finite=False).T
@@ -87,15 +89,35 @@ def supplier_requirements(table: IOTable) -> SupplierRequirements:
         direct_domestic=domestic,
         intermediate_share=share,
         total=np.ascontiguousarray(total),
-        output=np.asarray(table.x, dtype=float),
+        output=x,
         intermediate=intermediate,
+        value_added=value_added,
+        lu=lu,
     )
+
+
+def factor_in_place(A: np.ndarray, table: IOTable) -> LUFactor:
+    """LU factorization of I - A, overwriting ``A``; ``DataError`` if I - A is singular."""
+    n = A.shape[0]
+    np.negative(A, out=A)
+    A.flat[:: n + 1] += 1.0
+    with np.errstate(all="ignore"):
+        lu = scipy.linalg.lu_factor(A, overwrite_a=True, check_finite=False)
+    diagonal = lu[0].diagonal()
+    if not np.all(np.isfinite(diagonal)) or np.any(diagonal == 0):
+        raise DataError(
+            f"{table.source} (year {table.year}): I - A is singular, so the Leontief inverse "
+            "does not exist; check that intermediate inputs do not exceed gross output"
+        )
+    return lu
 
 
 def definition_measures(req: SupplierRequirements, rows: np.ndarray) -> dict[str, np.ndarray]:
     """Sum the supplier requirements over the producer-service industries ``rows``.
 
-    Returns a dict of arrays of shape (n,) keyed by :data:`MEASURES`.
+    Returns a dict of arrays of shape (n,) keyed by :data:`INPUT_MEASURES` (the
+    value-added measures need a solve per economy: see
+    :func:`servmodel.intensity.value_added.services_value_added`).
     """
     direct = req.direct[rows].sum(axis=0)
     domestic = req.direct_domestic[rows].sum(axis=0)

@@ -34,7 +34,12 @@ from servmodel.intensity.definitions import (
     ServiceDefinition,
     resolve_definitions,
 )
-from servmodel.intensity.measures import MEASURES, definition_measures, supplier_requirements
+from servmodel.intensity.measures import (
+    MEASURES,
+    definition_measures,
+    supplier_requirements,
+)
+from servmodel.intensity.value_added import gross_exports, services_value_added
 from servmodel.io.table import IOTable
 
 log = logging.getLogger(__name__)
@@ -44,11 +49,15 @@ PANEL_COLUMNS: tuple[str, ...] = (
     *KEY_COLUMNS,
     *MEASURES,
     "output",
+    "exports",
     "tech",
     "tech_score",
     "oecd",
 )
 SCOPES: tuple[str, ...] = ("manufacturing", "economy")
+# weights of the aggregates: gross output, or gross exports (the TiVA form of the value-added
+# measures: the services value-added share of gross exports)
+WEIGHTS: tuple[str, ...] = ("output", "exports")
 # text columns of a panel file, read as written: only an empty cell is missing, so that a
 # country code such as NA (Namibia) stays a code
 TEXT_COLUMNS: tuple[str, ...] = ("country", "industry", "definition", "tech")
@@ -65,8 +74,11 @@ class IntensityPanel:
         One row per (country, industry, year, definition) with the columns of
         :data:`PANEL_COLUMNS` plus any merged covariates. Treat it as read-only.
     aggregates
-        Output-weighted measures per (country, year, definition, scope), scope being
-        ``manufacturing`` or ``economy`` (all industries). Empty for a panel read from a file.
+        Weighted means of the measures per (country, year, definition, scope, weight),
+        scope being ``manufacturing`` or ``economy`` (all industries) and weight ``output``
+        (gross output) or ``exports`` (gross exports: the TiVA form, e.g. the services
+        value-added share of manufacturing exports), with the scope's total ``output`` and
+        ``exports``. Empty for a panel read from a file.
     dropped
         Country-industry-years left out, with the reason (zero gross output).
     definitions
@@ -238,10 +250,18 @@ def check_panel_file(frame: pd.DataFrame, source: str) -> pd.DataFrame:
         key = " ".join(str(out[k].iloc[i]) for k in KEY_COLUMNS)
         return f"{source}: data row {i + 1} ({key}), column {col!r}"
 
-    for col in (*MEASURES, "output"):
+    for col in (*MEASURES, "output", "exports"):
         values = _numbers(out, col, where, "write a plain number, or leave the cell empty "
                           "where the measure is undefined")
-        if col == "output":
+        if col == "exports":
+            # NaN: a national table without an exports category; negative values occur
+            # where inventories abroad fall (WIOD's final demand holds inventory changes)
+            if np.isinf(values).any():
+                i = _first(np.isinf(values))
+                raise DataError(
+                    f"{where(i, col)}: gross exports {_cell(out[col], i)} are not finite; "
+                    "correct the cell, or leave it empty where exports are unknown")
+        elif col == "output":
             with np.errstate(invalid="ignore"):
                 bad = ~(np.isfinite(values) & (values > 0))
             if bad.any():
@@ -371,7 +391,8 @@ def _oecd(column: pd.Series, where: Callable[[int, str], str]) -> pd.Series:
 
 
 def _weighted_rows(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Output-weighted mean of each row of ``values`` (NaN cells and zero weights skipped)."""
+    """Weighted mean of each row of ``values``: NaN cells, and weights that are NaN or not
+    positive (negative exports, where inventories abroad fell), are left out."""
     w = np.where(np.isfinite(values) & (weights > 0), weights, 0.0)
     total = w.sum(axis=1)
     num = np.where(w > 0, values, 0.0) * w
@@ -445,6 +466,15 @@ def build_panel(
             first = table
             source = table.source
             classification.check_covers(table.industries, table.source)
+            classification.check_export_categories(table.final_categories, table.source)
+            if table.n_countries == 1 and not classification.export_categories:
+                log.info("%s: a national table; its exports are unknown (give the final-"
+                         "demand category of exports the role 'exports' in the sector "
+                         "mapping), and value added from other economies is not in it "
+                         "(va_services and va_services_foreign are NaN)", table.source)
+            elif table.n_countries == 1:
+                log.info("%s: a national table; value added from other economies is not in "
+                         "it (va_services and va_services_foreign are NaN)", table.source)
             resolved = resolve_definitions(definitions, table.industries, classification)
         elif (table.countries, table.industries) != (first.countries, first.industries):
             raise DataError(
@@ -526,26 +556,34 @@ def _year_rows(
         "tech_score": np.array([TECH_SCORE[t] for t in tech[positive]], dtype=np.int64),
         "oecd": oecd[positive],
     })
+    exports = gross_exports(table, classification.export_categories)
+    tail.insert(1, "exports", exports[cols][positive])
     frames, aggs = [], []
     scope_cols = {
         "manufacturing": (np.arange(nc)[:, None] * ni + manu_pos[None, :]),
         "economy": np.arange(nc * ni).reshape(nc, ni),
     }
+    definition_rows = {d.name: np.array([ind_pos[c] for c in d.codes]) for d in definitions}
+    # one solve per economy and definition with the LU factor already computed
+    value_added = services_value_added(req.lu, table, req.value_added, definition_rows)
     for d in definitions:
-        rows = np.array([ind_pos[c] for c in d.codes])
-        values = definition_measures(req, rows)
+        values = definition_measures(req, definition_rows[d.name])
+        values.update(value_added[d.name])
         measures = pd.DataFrame({m: values[m][cols][positive] for m in MEASURES})
         frames.append(pd.concat([base.assign(definition=d.name), measures, tail], axis=1))
         for scope, block in scope_cols.items():
-            rec = {
-                "country": list(table.countries),
-                "year": table.year,
-                "definition": d.name,
-                "scope": scope,
-                "output": req.output[block].sum(axis=1),
-            }
-            for m in MEASURES:
-                rec[m] = _weighted_rows(values[m][block], req.output[block])
-            aggs.append(pd.DataFrame(rec))
+            for weight, w in (("output", req.output), ("exports", exports)):
+                rec = {
+                    "country": list(table.countries),
+                    "year": table.year,
+                    "definition": d.name,
+                    "scope": scope,
+                    "weight": weight,
+                    "output": req.output[block].sum(axis=1),
+                    "exports": exports[block].sum(axis=1),
+                }
+                for m in MEASURES:
+                    rec[m] = _weighted_rows(values[m][block], w[block])
+                aggs.append(pd.DataFrame(rec))
     frame = pd.concat(frames, ignore_index=True)[list(PANEL_COLUMNS)]
     return frame, pd.concat(aggs, ignore_index=True), dropped

@@ -81,37 +81,10 @@ def panel_from_source(
             raise UsageError(f"{name} must be a function, not {type(value).__name__}")
     # a bad covariate file fails before the build, not after it
     extra = read_covariates(covariates) if covariates is not None else None
-    tables: _EmbeddedYears | list[IOTable]
+    tables, classification = _tables(source, wanted, mapping)
     if str(source) == EMBEDDED:
-        if wanted is not None:
-            outside = [y for y in wanted if y not in WIOD_YEARS]
-            if outside:
-                raise DataError(
-                    f"years {', '.join(map(str, outside))} are outside the embedded WIOD 2013 "
-                    f"tables ({WIOD_YEARS[0]}-{WIOD_YEARS[-1]})"
-                )
-        tables = _EmbeddedYears(WIOD_YEARS if wanted is None else wanted)
-        classification = read_sector_mapping(mapping) if mapping else wiod_classification()
         info = read_country_info(countries) if countries else wiod_country_info()
     else:
-        path = Path(source)
-        if not path.exists():
-            raise DataError(f"input-output table {path} does not exist; check the path, or use "
-                            f"--source {EMBEDDED} for the embedded data")
-        loaded = read_io_long(path)
-        if wanted is not None:
-            have = {t.year for t in loaded}
-            missing = [y for y in wanted if y not in have]
-            if missing:
-                raise DataError(
-                    f"{path}: no table for year(s) {', '.join(map(str, missing))}; the file holds "
-                    f"{', '.join(map(str, sorted(have)))}"
-                )
-            loaded = [t for t in loaded if t.year in set(wanted)]
-        for table in loaded:
-            _check_inputs_within_output(table, path)
-        tables = loaded
-        classification = _user_classification(mapping, loaded[0].industries, path)
         info = read_country_info(countries) if countries else None
     panel = build_panel(tables, classification, info, definitions, progress=progress,
                         on_progress=on_progress)
@@ -120,6 +93,92 @@ def panel_from_source(
     if extra is not None:
         panel, _ = merge_covariates(panel, extra)
     return panel
+
+
+def _tables(source: str | os.PathLike[str], wanted: Sequence[int] | None,
+            mapping: str | os.PathLike[str] | None,
+            ) -> tuple[_EmbeddedYears | list[IOTable], IndustryClassification]:
+    """The tables of the years ``wanted`` (all when ``None``) and the classification."""
+    if str(source) == EMBEDDED:
+        if wanted is not None:
+            outside = [y for y in wanted if y not in WIOD_YEARS]
+            if outside:
+                raise DataError(
+                    f"years {', '.join(map(str, outside))} are outside the embedded WIOD 2013 "
+                    f"tables ({WIOD_YEARS[0]}-{WIOD_YEARS[-1]})"
+                )
+        classification = read_sector_mapping(mapping) if mapping else wiod_classification()
+        return _EmbeddedYears(WIOD_YEARS if wanted is None else wanted), classification
+    path = Path(source)
+    if not path.exists():
+        raise DataError(f"input-output table {path} does not exist; check the path, or use "
+                        f"--source {EMBEDDED} for the embedded data")
+    loaded = read_io_long(path)
+    if wanted is not None:
+        have = {t.year for t in loaded}
+        missing = [y for y in wanted if y not in have]
+        if missing:
+            raise DataError(
+                f"{path}: no table for year(s) {', '.join(map(str, missing))}; the file holds "
+                f"{', '.join(map(str, sorted(have)))}"
+            )
+        loaded = [t for t in loaded if t.year in set(wanted)]
+    for table in loaded:
+        _check_inputs_within_output(table, path)
+    return loaded, _user_classification(mapping, loaded[0].industries, path)
+
+
+def value_added_origin_from_source(
+    country: str,
+    year: int,
+    source: str | os.PathLike[str] = EMBEDDED,
+    definition: str = "standard",
+    mapping: str | os.PathLike[str] | None = None,
+) -> pd.DataFrame:
+    """Value added embodied in an economy's manufacturing exports, by origin economy and
+    industry, for one year (see :func:`servmodel.intensity.value_added.value_added_by_origin`).
+
+    Parameters
+    ----------
+    country
+        The exporting economy, e.g. ``"KOR"``.
+    year
+        The year of the table.
+    source
+        ``"wiod2013"`` or a long-format table (as for :func:`panel_from_source`).
+    definition
+        The producer-service definition whose industries are flagged ``service``.
+    mapping
+        Sector mapping (for a table whose industries are not WIOD's; it also names the
+        final-demand category of a national table's exports).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per origin country-industry with ``value_added`` and ``share``, largest
+        first, and a column ``definition``.
+    """
+    from servmodel.intensity.definitions import resolve_definitions
+    from servmodel.intensity.value_added import value_added_by_origin
+
+    if not isinstance(country, str) or not country.strip():
+        raise UsageError(f"country must be an economy code such as 'KOR', not {country!r}")
+    if not isinstance(definition, str) or "," in definition or definition == "all":
+        raise UsageError(f"definition must name one producer-service definition, not "
+                         f"{definition!r}")
+    wanted = parse_years([year] if not isinstance(year, str) else year)
+    if wanted is None or len(wanted) != 1:
+        raise UsageError(f"give one year, not {year!r}")
+    tables, classification = _tables(source, wanted, mapping)
+    table = next(iter(tables))
+    classification.check_covers(table.industries, table.source)
+    classification.check_export_categories(table.final_categories, table.source)
+    (resolved,) = resolve_definitions(definition, table.industries, classification)
+    frame = value_added_by_origin(table, country, classification.manufacturing,
+                                  services=resolved.codes,
+                                  export_categories=classification.export_categories)
+    frame.insert(2, "definition", resolved.name)
+    return frame
 
 
 class _EmbeddedYears:

@@ -62,6 +62,6 @@ def economy_vs_manufacturing(panel: IntensityPanel, measure: str = "direct",
     if agg.empty:
         raise DataError("economy-wide aggregates need a panel built from input-output tables, "
                         "not one read from a file")
-    sub = agg[agg["country"] == country]
+    sub = agg[(agg["country"] == country) & (agg["weight"] == "output")]
     return sub[["definition", "year", "scope", measure]].rename(columns={measure: "value"}) \
         .sort_values(["definition", "scope", "year"], ignore_index=True)
