@@ -12,7 +12,15 @@ stay quick (PyMC alone takes seconds to import).
 from __future__ import annotations
 
 import importlib
+import warnings
 from typing import Any
+
+# ArviZ announces its coming refactor with a FutureWarning once a day, when it is imported
+# (by servmodel or by PyMC). It concerns code that calls ArviZ, which servmodel's users do
+# not write, and servmodel bounds the ArviZ versions it runs with. Only that message is
+# silenced.
+warnings.filterwarnings("ignore", message=r"\s*ArviZ is undergoing a major refactor",
+                        category=FutureWarning)
 
 from servmodel.errors import (
     DataError,

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
 import pandas as pd
 
 from servmodel.errors import DataError, UsageError
+from servmodel.interrupts import record_created_dir, record_written
 
 TABLE_SUFFIXES = (".csv", ".parquet", ".pq")
 # pandas' default spellings of a missing CSV cell (pandas.read_csv, ``na_values``)
@@ -21,16 +23,52 @@ NA_SPELLINGS = ("", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-
 CHUNK_ROWS = 1 << 20
 
 
+# What an atomic write adds around NAME for its temporary file: ".NAME." + mkstemp's eight
+# random characters + ".tmp"; the file system must allow the longer name too.
+TMP_NAME_EXTRA = len(".") + len(".") + 8 + len(".tmp")
+# POSIX values, used where the file system cannot be asked (pathconf)
+DEFAULT_NAME_MAX = 255
+DEFAULT_PATH_MAX = 4096
+
+
 def check_output_file(path: str | os.PathLike[str]) -> Path:
     """Raise ``UsageError`` unless a file can be written at ``path``; return its directory.
 
-    Commands call it before their work, so that a mistyped output path fails at once rather
-    than after a long build or fit.
+    Commands call it for every file they will write, before their work, so that a
+    mistyped or unusable output path fails at once rather than after a long build or fit.
+    :func:`atomic_path` calls it again when it writes.
+
+    Only a regular file is ever replaced. A path that exists as anything else is refused:
+    a directory, a device (``/dev/null``), a named pipe, a socket, and a symbolic link,
+    whatever it points to. The atomic write renames a new file onto the path, which
+    would replace a device or a pipe by a plain file, and would replace a link by a
+    file while leaving its target as it was (following the link instead would let a link
+    planted in a shared directory redirect the write to another file). Directories along
+    the path may be links; they are followed as usual.
+
+    A name the file system cannot hold is refused too, counting the temporary name of the
+    atomic write (``.NAME.xxxxxxxx.tmp``), as is a path longer than the system allows.
+
+    Parameters
+    ----------
+    path
+        The file to write.
+
+    Returns
+    -------
+    pathlib.Path
+        The directory that will hold it.
+
+    Raises
+    ------
+    UsageError
+        One line naming ``path``, what is wrong and what to do instead.
     """
     dest = Path(path)
     parent = dest.parent if str(dest.parent) else Path(".")
-    if dest.is_dir():
-        raise UsageError(f"cannot write {dest}: it is a directory; give a file name")
+    # lengths first: any stat of an over-long path fails with ENAMETOOLONG
+    check_path_length(dest, TMP_NAME_EXTRA)
+    _refuse_special(dest)
     if not parent.is_dir():
         if parent.exists():
             raise UsageError(f"cannot write {dest}: {parent} is a file, not a directory; "
@@ -44,13 +82,167 @@ def check_output_file(path: str | os.PathLike[str]) -> Path:
     return parent
 
 
+def check_suffix(
+    path: str | os.PathLike[str], suffixes: tuple[str, ...], written: str,
+    what: str = "--out",
+) -> None:
+    """Raise ``UsageError`` unless the name of ``path`` ends in one of ``suffixes`` (any
+    case): a file's name should say what it holds.
+
+    Parameters
+    ----------
+    path
+        The output file.
+    suffixes
+        Accepted suffixes with their dot, e.g. ``(".json",)``.
+    written
+        What is written there, for the message, e.g. ``"the test is written as JSON"``.
+    what
+        The option that names the file.
+    """
+    p = Path(path)
+    if p.suffix.lower() not in suffixes:
+        raise UsageError(f"{what} {p}: {written}; give a file name ending in "
+                         f"{' or '.join(suffixes)}")
+
+
+def check_outputs_in(
+    directory: str | os.PathLike[str], names: Iterable[str], what: str = "--out"
+) -> list[Path]:
+    """Check an output directory (which may not exist yet) and the files to be written in
+    it, before any work; see :func:`check_output_dir` and :func:`check_output_file`.
+
+    Parameters
+    ----------
+    directory
+        The output directory; created later, by :func:`make_output_dir`.
+    names
+        File names the command will write in it.
+    what
+        The option that names the directory, for messages.
+
+    Returns
+    -------
+    list of pathlib.Path
+        ``directory / name`` for each name.
+    """
+    d = Path(directory)
+    check_output_dir(d, what)
+    paths = [d / name for name in names]
+    for p in paths:
+        if d.is_dir():
+            check_output_file(p)
+        else:  # nothing can be in its way yet, only its length
+            check_path_length(p, TMP_NAME_EXTRA)
+    return paths
+
+
+def check_path_length(
+    path: str | os.PathLike[str], extra: int = 0, what: str | None = None
+) -> None:
+    """Raise ``UsageError`` if ``path`` is longer than the file system allows.
+
+    Every name along the path must fit the file system's ``NAME_MAX`` (the last one with
+    ``extra`` more bytes, e.g. :data:`TMP_NAME_EXTRA` for a temporary file beside it),
+    and the absolute path ``PATH_MAX``. Checked without touching ``path`` itself.
+
+    Parameters
+    ----------
+    path
+        A file or directory to be written.
+    extra
+        Bytes the writer adds to the last name.
+    what
+        The option that names a directory (``--out``); ``None`` for a file.
+    """
+    p = Path(path)
+    start = f"cannot write {p}" if what is None else f"cannot create {what} {p}"
+    absolute = Path(os.path.abspath(p))
+    name_max, path_max = _limits(absolute.parent)
+    for part in absolute.parts[1:-1]:
+        if len(os.fsencode(part)) > name_max:
+            raise UsageError(f"{start}: the directory name {part[:40]}... is too long "
+                             f"({len(os.fsencode(part))} bytes; at most {name_max}); give "
+                             "a shorter name")
+    size = len(os.fsencode(absolute.name))
+    if size + extra > name_max:
+        noun = "file name" if what is None else "directory name"
+        room = f" as {extra} more go to the temporary file written first" if extra else ""
+        raise UsageError(f"{start}: the {noun} is too long ({size} bytes; at most "
+                         f"{name_max - extra}{room}); give a shorter name")
+    # PATH_MAX counts the terminating NUL byte
+    total = len(os.fsencode(str(absolute))) + extra
+    if total >= path_max:
+        counted = " with the temporary file" if extra else ""
+        raise UsageError(f"{start}: the path is too long ({total} bytes{counted}; at most "
+                         f"{path_max - 1}); give a shorter path")
+
+
+def _limits(directory: Path) -> tuple[int, int]:
+    """``NAME_MAX`` and ``PATH_MAX`` of the file system that holds ``directory`` (asked of
+    its nearest existing ancestor), or the POSIX values where it cannot tell."""
+    probe = directory
+    while True:
+        try:
+            if probe.is_dir():
+                break
+        except OSError:
+            pass
+        if probe == probe.parent:
+            return DEFAULT_NAME_MAX, DEFAULT_PATH_MAX
+        probe = probe.parent
+    limits = []
+    for key, default in (("PC_NAME_MAX", DEFAULT_NAME_MAX), ("PC_PATH_MAX", DEFAULT_PATH_MAX)):
+        try:
+            value = os.pathconf(probe, key)
+        except (OSError, ValueError, AttributeError):  # AttributeError: no pathconf
+            value = -1
+        limits.append(value if value > 0 else default)
+    return limits[0], limits[1]
+
+
+# the kinds of file an output path must not be, by the test of their stat mode
+_SPECIAL_KINDS = ((stat.S_ISCHR, "character device"), (stat.S_ISBLK, "block device"),
+                  (stat.S_ISFIFO, "named pipe (FIFO)"), (stat.S_ISSOCK, "socket"))
+
+
+def _refuse_special(dest: Path) -> None:
+    """Raise ``UsageError`` if ``dest`` exists and is not a regular file (links are not
+    followed: see :func:`check_output_file`)."""
+    try:
+        mode = os.lstat(dest).st_mode
+    except FileNotFoundError:
+        return
+    except NotADirectoryError:  # a file along the path: reported by the caller
+        return
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISDIR(mode):
+        raise UsageError(f"cannot write {dest}: it is a directory; give a file name")
+    if stat.S_ISLNK(mode):
+        raise UsageError(f"cannot write {dest}: it is a symbolic link to "
+                         f"{os.readlink(dest)}, not a regular file; remove the link or give "
+                         "another file name (servmodel replaces only regular files)")
+    raise UsageError(f"cannot write {dest}: it is {_kind_of(dest)}, not a regular file; give "
+                     "the name of a regular file")
+
+
+def _kind_of(path: Path) -> str:
+    """``a file``, ``a named pipe (FIFO)``, ...: what is at ``path`` (links followed)."""
+    mode = path.stat().st_mode
+    if stat.S_ISREG(mode):
+        return "a file"
+    return "a " + next((k for test, k in _SPECIAL_KINDS if test(mode)), "special file")
+
+
 def check_output_dir(path: str | os.PathLike[str], what: str = "--out") -> None:
     """Raise ``UsageError`` unless directory ``path`` exists or could be created, without
     creating it: a command that fails later then leaves no empty directory behind."""
     p = Path(path)
+    check_path_length(p, what=what)
     if p.exists():
         if not p.is_dir():
-            raise UsageError(f"{what} {p} is a file; give a directory")
+            raise UsageError(f"{what} {p} is {_kind_of(p)}; give a directory")
         if not os.access(p, os.W_OK):
             raise UsageError(f"{what} {p} is not writable; choose another directory or change "
                              "its permissions")
@@ -70,11 +262,16 @@ def make_output_dir(path: str | os.PathLike[str], what: str = "--out") -> Path:
     """Create directory ``path`` (and its parents) once there is something to write."""
     p = Path(path)
     check_output_dir(p, what)
+    # the directories about to be created, outermost first, so that an interrupted
+    # command can remove those it leaves empty
+    new = [d for d in (p, *p.parents) if not d.exists()][::-1]
     try:
         p.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UsageError(f"cannot create {what} {p}: {exc.strerror}; choose another "
                          "directory") from exc
+    for d in new:
+        record_created_dir(d)
     return p
 
 
@@ -95,7 +292,11 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     os.chmod(tmp, 0o666 & ~umask)
     try:
         yield tmp
+        # again at the rename: the work may have taken long, and what is at the path now
+        # is what the rename would replace
+        _refuse_special(dest)
         os.replace(tmp, dest)
+        record_written(dest)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

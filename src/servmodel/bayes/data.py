@@ -146,3 +146,15 @@ def squeeze(y: np.ndarray) -> np.ndarray:
     """Smithson and Verkuilen's (2006) squeeze (y (n - 1) + 1/2) / n into the open interval."""
     n = len(y)
     return (y * (n - 1) + 0.5) / n
+
+
+def year_ranges(years: object) -> str:
+    """Years as runs, for messages: ``[2000, 2001, 2002, 2005]`` -> ``"2000-2002, 2005"``."""
+    values = sorted({int(y) for y in years})  # type: ignore[attr-defined]
+    runs: list[list[int]] = []
+    for y in values:
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import warnings
-from dataclasses import replace
+from dataclasses import fields, replace
 
 import arviz as az
 import numpy as np
@@ -17,6 +17,7 @@ from servmodel.bayes.sampling import add_log_likelihood, add_posterior_predictiv
 from servmodel.bayes.summary import posterior_tidy
 from servmodel.errors import SpecError, UsageError
 from servmodel.intensity import IntensityPanel
+from servmodel.options import IntervalKind, validate_choice
 from servmodel.results.bayes import BayesResult
 from servmodel.results.provenance import package_versions
 from servmodel.spec import ModelSpec
@@ -54,7 +55,16 @@ def fit_bayes(
     BayesResult
         Draws with pointwise log-likelihood and a thinned posterior predictive, the tidy
         summary, diagnostics against the accepted thresholds, LOO and timings.
+
+    Raises
+    ------
+    UsageError
+        An argument of the wrong kind (a path for ``spec``, a data frame for ``panel``), a
+        ``level`` outside (0, 1) or an unknown ``interval``; checked before sampling.
+    SpecError
+        A spec without a ``[bayes]`` section, or country terms on a one-country sample.
     """
+    _check_arguments(spec, panel, settings, level, interval)
     if spec.bayes is None:
         raise SpecError(f"{spec.source}: [bayes]: no Bayesian section; this spec is for "
                         "`servmodel estimate`")
@@ -102,6 +112,27 @@ def fit_bayes(
                        rows=data.frame)
 
 
+def _check_arguments(spec: object, panel: object, settings: object, level: object,
+                     interval: object) -> None:
+    """Refuse arguments of the wrong kind before anything is built or sampled (they would
+    otherwise fail deep inside PyMC, or in the summary after minutes of sampling)."""
+    if not isinstance(spec, ModelSpec):
+        raise UsageError(f"fit_bayes: spec must be a ModelSpec, not {type(spec).__name__}; "
+                         "read one with servmodel.load_spec('model.toml')")
+    if not isinstance(panel, IntensityPanel):
+        raise UsageError(f"fit_bayes: panel must be an IntensityPanel, not "
+                         f"{type(panel).__name__}; read one with servmodel.read_panel(path) "
+                         "or build it with servmodel.build_panel")
+    if settings is not None and not isinstance(settings, SamplerSettings):
+        raise UsageError(f"fit_bayes: settings must be SamplerSettings, not "
+                         f"{type(settings).__name__}; e.g. with_settings(spec.bayes.sampling, "
+                         "chains=2)")
+    if not (isinstance(level, (int, float)) and not isinstance(level, bool)
+            and 0.0 < float(level) < 1.0):
+        raise UsageError(f"fit_bayes: level {level!r} must be between 0 and 1, e.g. 0.95")
+    validate_choice(interval, IntervalKind, "interval")
+
+
 def _check_country_terms(spec: ModelSpec, countries: tuple[str, ...]) -> None:
     """Refuse country-level terms on a one-country sample (a national table): a single
     country's slope and the common trend trade off, and its effects carry no information."""
@@ -142,10 +173,14 @@ def with_settings(base: SamplerSettings, **overrides: object) -> SamplerSettings
     Raises
     ------
     UsageError
-        An override out of range, named as its command-line option (``--target-accept``).
+        An unknown setting, or an override out of range, named as its command-line option
+        (``--target-accept``).
     """
+    known = [f.name for f in fields(SamplerSettings) if f.name != "source"]
     changes = {k: v for k, v in overrides.items() if v is not None}
     for key, value in changes.items():
+        if key not in known:
+            raise UsageError(f"unknown sampler setting {key!r}; choose from {', '.join(known)}")
         try:
             replace(base, **{key: value})
         except SpecError as exc:

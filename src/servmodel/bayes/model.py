@@ -20,6 +20,14 @@ OBSERVED = "y"
 OBSERVED_DATA = "y_observed"
 EXPECTED = "expected"
 TECH_CLASS_TERMS = ("medium-low", "medium-high", "high")
+# Every variable some model of this builder draws (the names that a grid's [prior]
+# parameters may list); a test builds the models and keeps this list complete.
+MODEL_VARIABLES = (
+    "alpha", "beta_tech", "tech_trend", "beta_tech_class", "tech_class_trend",
+    "sigma_industry", "z_industry", "b_industry", "sigma_country", "z_country", "a_country",
+    "trend", "sigma_slope", "z_slope", "slope_country", "sigma_cell", "z_cell", "u_cell",
+    "log_phi", "sigma_obs", "zero_intercept", "zero_log_output",
+)
 
 
 def coords_of(data: BayesData) -> dict[str, list[str]]:

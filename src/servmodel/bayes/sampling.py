@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import arviz as az
@@ -25,6 +27,23 @@ class SamplingRun:
     compile_seconds: float
     sampling_seconds: float
     settings: SamplerSettings
+
+
+@contextmanager
+def quiet_forward_sampling() -> Iterator[None]:
+    """Silence PyMC's "Sampling: [y]" log line while forward sampling runs.
+
+    ``pm.sample_posterior_predictive`` logs which variables it draws at INFO; servmodel
+    calls it for the thinned predictive check and to evaluate deterministic predictions
+    (where the list is empty, "Sampling: []"), neither of which is news to the user.
+    """
+    logger = logging.getLogger("pymc.sampling.forward")
+    before = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(before)
 
 
 def _cores(chains: int) -> int:
@@ -99,7 +118,7 @@ def add_posterior_predictive(idata: az.InferenceData, model: pm.Model, seed: int
     n = post.sizes["chain"] * post.sizes["draw"]
     step = max(1, int(np.ceil(n / max_draws)))
     thinned = post.isel(draw=slice(None, None, step))
-    with model:
+    with model, quiet_forward_sampling():
         pp = pm.sample_posterior_predictive(thinned, random_seed=seed, progressbar=False)
     pred = pp.posterior_predictive
     for name in pred.data_vars:

@@ -39,12 +39,13 @@ def posterior_tidy(idata: az.InferenceData, level: float = 0.95,
 
     Columns: the tidy layout (``estimate`` = posterior mean, ``std_error`` = posterior sd,
     ``conf_low``/``conf_high`` = the credible interval; ``statistic`` and ``p_value`` are
-    empty) plus ``r_hat``, ``ess_bulk`` and ``ess_tail``.
+    empty) plus ``r_hat`` (NaN with one chain), ``ess_bulk`` and ``ess_tail``.
     """
     post = idata.posterior
     names = [v for v in post.data_vars if not v.startswith(HIDDEN_PREFIXES)]
     sub = post[names]
-    rhat = az.rhat(sub)
+    # R-hat compares chains; ArviZ warns and returns NaN for one, which NaN says alone
+    rhat = az.rhat(sub) if post.sizes["chain"] > 1 else None
     ess_b = az.ess(sub, method="bulk")
     ess_t = az.ess(sub, method="tail")
     if interval == "hdi":
@@ -73,7 +74,7 @@ def posterior_tidy(idata: az.InferenceData, level: float = 0.95,
                 "p_value": np.nan,
                 "conf_low": lo,
                 "conf_high": hi,
-                "r_hat": float(rhat[var].sel(sel).values),
+                "r_hat": float(rhat[var].sel(sel).values) if rhat is not None else np.nan,
                 "ess_bulk": float(ess_b[var].sel(sel).values),
                 "ess_tail": float(ess_t[var].sel(sel).values),
             })

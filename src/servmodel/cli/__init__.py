@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import signal
 import sys
 import traceback
 import warnings
@@ -11,6 +13,7 @@ import typer
 from servmodel.cli import bayes, data, estimate, replicate, sensitivity, table
 from servmodel.cli._common import DEBUG, err_console, setup_logging
 from servmodel.errors import ServmodelError
+from servmodel.interrupts import Interrupted, clean_up_and_describe, signals_interrupt
 
 # Recent Typer releases vendor click (typer._click); older ones raise click's own exceptions.
 _PARSER_ERRORS: tuple[type[Exception], ...] = ()
@@ -80,7 +83,8 @@ def _os_error(exc: OSError) -> tuple[str, int]:
     where = f" {exc.filename}" if exc.filename is not None else ""
     reason = exc.strerror or str(exc)
     path_problem = isinstance(exc, (PermissionError, FileNotFoundError, IsADirectoryError,
-                                    NotADirectoryError, FileExistsError))
+                                    NotADirectoryError, FileExistsError)) \
+        or exc.errno == errno.ENAMETOOLONG
     if path_problem:
         return (f"cannot use{where}: {reason}; check the path and its permissions", 2)
     return (f"cannot read or write{where}: {reason}; check the disk (free space, mounts) and "
@@ -94,7 +98,20 @@ def main(argv: list[str] | None = None) -> int:
     # only the speed of --sampler pymc, whose timings the progress display shows anyway.
     warnings.filterwarnings("ignore", message="PyTensor could not link to a BLAS")
     try:
-        app(args=argv, prog_name="servmodel", standalone_mode=False)
+        with signals_interrupt():
+            status = app(args=argv, prog_name="servmodel", standalone_mode=False)
+        # outside standalone mode the framework returns, rather than raises, the status of
+        # an exit it caught (130 for a KeyboardInterrupt raised where no handler of ours
+        # ran, e.g. re-raised from a worker); commands themselves return None
+        if isinstance(status, int) and not isinstance(status, bool) and status != 0:
+            if status == 130:
+                err_console.print(clean_up_and_describe(Interrupted(signal.SIGINT)),
+                                  markup=False, highlight=False, soft_wrap=True)
+            return status
+    except Interrupted as exc:
+        err_console.print(clean_up_and_describe(exc), markup=False, highlight=False,
+                          soft_wrap=True)
+        return exc.exit_code
     except ServmodelError as exc:
         _error(str(exc))
         return exc.exit_code
@@ -109,8 +126,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             _error(_parser_message(exc))
         return int(getattr(exc, "exit_code", 2))
-    except KeyboardInterrupt:
-        err_console.print("interrupted", markup=False)
+    except KeyboardInterrupt:  # outside a command (e.g. while the modules load)
+        err_console.print("interrupted; nothing written", markup=False)
         return 130
     except OSError as exc:  # last resort: a permission or disk error no check foresaw
         message, code = _os_error(exc)

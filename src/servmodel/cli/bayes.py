@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from servmodel.cli._common import CovariatesOpt, PanelOpt, console, err_console
 from servmodel.errors import EstimationError, UsageError
 from servmodel.options import IntervalKind, Sampler, validate_choice
+
+if TYPE_CHECKING:
+    from servmodel.results.bayes import BayesResult
 
 SamplerOpt = Annotated[Optional[str], typer.Option(
     "--sampler", help="nutpie (default), pymc, or numpyro (optional extra).")]
@@ -28,10 +32,21 @@ def _size(path: Path) -> str:
     return f"{n / 2**20:.1f} MiB" if n >= 2**20 else f"{n / 1024:.0f} KiB"
 
 
+def _rhat(value: float) -> str:
+    # NaN: R-hat needs 2+ chains (the diagnostics table and the verdict say so)
+    return "n/a" if value is None or math.isnan(value) else f"{value:.3f}"
+
+
 def print_bayes(result, plots: list[Path]) -> None:
-    """Key parameters, diagnostics against thresholds with the verdict, LOO, timings."""
+    """Key parameters, diagnostics against thresholds with the verdict, LOO, timings.
+
+    Terms and parameter names are escaped: rich would read ``tech[high]`` or
+    ``b_industry[c10]`` as markup and drop the brackets.
+    """
+    from servmodel.bayes.diagnostics import UNAVAILABLE, is_available, verdict_of
+
     info = result.info
-    console.rule(f"[bold]{result.name}[/bold]: {info['family']} likelihood, zeros by "
+    console.rule(f"[bold]{escape(result.name)}[/bold]: {info['family']} likelihood, zeros by "
                  f"{info['zeros']} ({info['n_zeros']} of {info['n_obs']:,} observations)")
     s = info["sampler"]
     console.print(f"{s['sampler']}: {s['chains']} chains x {s['draws']} draws after {s['tune']} "
@@ -48,19 +63,21 @@ def print_bayes(result, plots: list[Path]) -> None:
     for col in ("term", "mean", "sd", "low", "high", "r_hat", "ess_bulk"):
         t.add_column(col, justify="left" if col == "term" else "right", no_wrap=col == "term")
     for r in main.itertuples(index=False):
-        t.add_row(r.term, _fmt(r.estimate), _fmt(r.std_error), _fmt(r.conf_low),
-                  _fmt(r.conf_high), f"{r.r_hat:.3f}", f"{r.ess_bulk:.0f}")
+        t.add_row(escape(r.term), _fmt(r.estimate), _fmt(r.std_error), _fmt(r.conf_low),
+                  _fmt(r.conf_high), _rhat(r.r_hat), f"{r.ess_bulk:.0f}")
     console.print(t)
     d = Table(title="Convergence diagnostics")
     for col in ("check", "worst value", "threshold", "parameter", "result"):
         d.add_column(col)
     for name, c in result.diagnostics.items():
-        d.add_row(name, _fmt(c["value"]), c["threshold"], c["worst_parameter"],
+        if not is_available(c):
+            d.add_row(name, "n/a", c["threshold"], "",
+                      f"[yellow]n/a: {UNAVAILABLE.get(name, 'not computed')}[/yellow]")
+            continue
+        d.add_row(name, _fmt(c["value"]), c["threshold"], escape(c["worst_parameter"]),
                   "[green]pass[/green]" if c["passed"] else "[red]FAIL[/red]")
     console.print(d)
-    verdict = ("all checks pass" if result.passed else
-               "FAILED: do not interpret these estimates before fixing the fit")
-    console.print(f"verdict: {verdict}")
+    console.print(f"verdict: {verdict_of(result.diagnostics)}", markup=False, highlight=False)
     loo = info["loo"]
     console.print(f"PSIS-LOO: elpd {loo['elpd']:.1f} (SE {loo['se']:.1f}), p_loo {loo['p']:.1f}, "
                   f"{loo['pareto_k_over_0.7']} observations with Pareto k > 0.7")
@@ -68,8 +85,16 @@ def print_bayes(result, plots: list[Path]) -> None:
         console.print(f"figure: {p}")
 
 
+def _plot_paths(target: Path) -> tuple[Path, Path]:
+    """The rank and posterior predictive check plots written beside the draws ``target``."""
+    stem = target.with_suffix("")
+    return Path(f"{stem}_rank.png"), Path(f"{stem}_ppc.png")
+
+
 def bayes(
-    spec: Annotated[Path, typer.Argument(help="A model spec with a [bayes] section.")],
+    spec: Annotated[Path, typer.Argument(
+        # typer renders help as rich markup: an unescaped "[bayes]" would vanish
+        help="A model spec with a \\[bayes] section.")],
     panel: PanelOpt = None,
     covariates: CovariatesOpt = None,
     out: Annotated[Optional[Path], typer.Option(
@@ -82,7 +107,8 @@ def bayes(
     seed: Annotated[Optional[int], typer.Option("--seed", min=0)] = None,
     target_accept: Annotated[Optional[float], typer.Option("--target-accept")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when a convergence check "
-                                         "fails (files are still written).")] = False,
+                                         "fails or cannot be made (R-hat needs 2+ chains); "
+                                         "files are still written.")] = False,
     progress: Annotated[bool, typer.Option("--progress/--no-progress",
                                            help="Show the sampler's progress.")] = True,
     interval: Annotated[str, typer.Option("--interval", help="eti or hdi.")] = "eti",
@@ -120,21 +146,63 @@ def bayes(
     target = out if out is not None else Path(f"{model_spec.name}.nc")
     if target.suffix != ".nc":
         raise UsageError(f"--out {target}: use a .nc file name")
-    check_output_file(target)  # before sampling, which can take long
+    rank_png, ppc_png = _plot_paths(target)
+    # every file the command writes, before the panel and the sampling, which can take long
+    for path in (target, target.with_suffix(".json"), rank_png, ppc_png):
+        check_output_file(path)
     settings = with_settings(model_spec.bayes.sampling, sampler=sampler, chains=chains,
                              draws=draws, tune=tune, seed=seed, target_accept=target_accept)
     data = _panel(panel, covariates)
     result = fit_bayes(model_spec, data, settings, progress=progress, level=level,
                        interval=interval)
     nc, js = result.save(target)
-    stem = target.with_suffix("")
-    plots = [rank_plot(result.idata, Path(f"{stem}_rank.png")),
-             ppc_plot(result.idata, Path(f"{stem}_ppc.png"), label=result.name)]
+    plots = [rank_plot(result.idata, rank_png),
+             ppc_plot(result.idata, ppc_png, label=result.name)]
     print_bayes(result, plots)
     console.print(f"wrote {nc} ({_size(nc)}) and {js} ({_size(js)})")
     if strict and not result.passed:
         raise EstimationError(f"{result.name}: convergence checks failed (--strict); see the "
                               "diagnostics above")
+
+
+def _check_table_name(out: Path) -> None:
+    """Refuse an --out name that is no table format before any work is done."""
+    from servmodel._fileio import TABLE_SUFFIXES
+
+    if out.suffix.lower() not in TABLE_SUFFIXES:
+        raise UsageError(f"--out {out}: the table is written as CSV or Parquet; give a file "
+                         "name ending in .csv or .parquet")
+
+
+def load_draws(path: Path) -> BayesResult:
+    """Read a Bayesian result with its draws (``load_bayes``); a directory, or a JSON
+    summary given for its draws, is named as such, with what to give instead."""
+    from servmodel.errors import ResultError
+    from servmodel.results.bayes import load_bayes
+
+    if path.is_dir():
+        raise UsageError(f"{path} is a directory; give the NAME.nc file that `servmodel bayes` "
+                         "wrote")
+    draws = path.with_suffix(".nc")
+    if path.suffix.lower() == ".json" and path.is_file() and draws.is_file():
+        raise ResultError(f"{path} is not a netCDF file but the JSON summary of a Bayesian "
+                          f"fit, without its draws; give {draws}")
+    return load_bayes(path)
+
+
+def _comparators(country: str, versus: str) -> list[str]:
+    """The comparators of --versus: each once, none the --country itself."""
+    comps = [v.strip() for v in versus.split(",") if v.strip()]
+    if not comps:
+        raise UsageError("--versus names no comparator; give country codes or groups, e.g. "
+                         "--versus MEX,CHN,oecd")
+    if country in comps:
+        raise UsageError(f"--versus {country} names the --country itself; compare {country} "
+                         "with other countries or the groups oecd, non_oecd, all")
+    twice = sorted({v for v in comps if comps.count(v) > 1})
+    if twice:
+        raise UsageError(f"--versus lists {', '.join(twice)} twice; name each comparator once")
+    return comps
 
 
 def compare(
@@ -153,26 +221,31 @@ def compare(
       servmodel compare a.nc b.nc --ic waic --out comparison.csv
     """
     from servmodel._fileio import check_output_file, write_table
-    from servmodel.bayes.compare import compare_models
-    from servmodel.results.bayes import load_bayes
+    from servmodel.bayes.compare import check_same_sample, compare_models
 
     if ic not in ("loo", "waic"):
         raise UsageError(f"unknown --ic {ic!r}; choose loo or waic")
     if out is not None:
+        _check_table_name(out)
         check_output_file(out)
     loaded = {}
+    files: dict[str, Path] = {}
     for p in results:
-        r = load_bayes(p)
+        r = load_draws(p)
         if r.name in loaded:
-            raise UsageError(f"two results are named {r.name!r}; compare different models")
-        loaded[r.name] = r.idata
+            raise UsageError(f"{files[r.name]} and {p} are both named {r.name!r}; compare "
+                             "different models")
+        loaded[r.name] = r
+        files[r.name] = p
+    # by file name first, so that the message names the files that differ
+    check_same_sample({str(files[name]): r for name, r in loaded.items()})
     cmp = compare_models(loaded, ic=ic)
     t = Table(title=f"Model comparison by {ic.upper()} ({cmp.n_obs:,} observations)")
     for col in ("rank", "model", f"elpd_{ic}", "SE", "elpd_diff", "SE diff", f"p_{ic}", "weight"):
         t.add_column(col, justify="left" if col == "model" else "right")
     for r in cmp.table.itertuples(index=False):
-        t.add_row(str(r.rank), r.model, f"{r.elpd:.1f}", f"{r.se:.1f}", f"{r.elpd_diff:.1f}",
-                  f"{r.dse:.1f}", f"{r.p:.1f}", f"{r.weight:.3f}")
+        t.add_row(str(r.rank), escape(r.model), f"{r.elpd:.1f}", f"{r.se:.1f}",
+                  f"{r.elpd_diff:.1f}", f"{r.dse:.1f}", f"{r.p:.1f}", f"{r.weight:.3f}")
     console.print(t)
     for name, n in cmp.pareto_k_bad.items():
         if n:
@@ -187,7 +260,8 @@ def contrast(
     result: Annotated[Path, typer.Argument(help="A Bayesian result (.nc).")],
     country: Annotated[str, typer.Option("--country", help="Country to compare.")] = "KOR",
     versus: Annotated[str, typer.Option("--versus", help="Comparators: country codes and "
-                                        "groups (oecd, non_oecd, all), comma-separated.")]
+                                        "groups (oecd, non_oecd: members or not in that "
+                                        "year; all), comma-separated.")]
     = "MEX,CHN,oecd",
     year: Annotated[Optional[int], typer.Option("--year", help="Year (default the last).")]
     = None,
@@ -207,28 +281,27 @@ def contrast(
     from servmodel._fileio import check_output_file, write_table
     from servmodel.bayes.contrasts import contrast as run_contrast
     from servmodel.bayes.data import prepare_data
-    from servmodel.results.bayes import load_bayes
     from servmodel.results.tidy import check_level
     from servmodel.spec import parse_spec
 
     check_level(level)
+    comps = _comparators(country, versus)
     if out is not None:
+        _check_table_name(out)
         check_output_file(out)
-    r = load_bayes(result)
+    r = load_draws(result)
     spec = parse_spec(r.spec, source=str(result))
     data = prepare_data(r.rows, spec.data.measure, str(result), spec.bayes.zeros)
-    last = int(data.frame["year"].max())
-    comps = [v.strip() for v in versus.split(",") if v.strip()]
-    if not comps:
-        raise UsageError("--versus names no comparator")
-    rep = run_contrast(r.idata, spec.bayes, data, country, comps, year or last, level=level)
-    t = Table(title=f"Expected manufacturing {spec.data.measure} intensity, {year or last} "
+    # 0 is a year to refuse, not "the default"
+    when = year if year is not None else int(data.frame["year"].max())
+    rep = run_contrast(r.idata, spec.bayes, data, country, comps, when, level=level)
+    t = Table(title=f"Expected manufacturing {spec.data.measure} intensity, {when} "
               f"({spec.data.definition}; output-weighted; {level:.0%} interval)")
     for col in ("comparator", country, "comparator mean", "difference", "low", "high",
                 f"P({country} below)"):
-        t.add_column(col, justify="left" if col == "comparator" else "right")
+        t.add_column(escape(col), justify="left" if col == "comparator" else "right")
     for c in rep.contrasts:
-        t.add_row(c.comparator, f"{c.country_mean:.4f}", f"{c.comparator_mean:.4f}",
+        t.add_row(escape(c.comparator), f"{c.country_mean:.4f}", f"{c.comparator_mean:.4f}",
                   f"{c.difference_mean:+.4f}", f"{c.difference_low:+.4f}",
                   f"{c.difference_high:+.4f}", f"{c.prob_below:.3f}")
     console.print(t)

@@ -63,14 +63,12 @@ def _panel(panel: Path | None, covariates: Path | None) -> IntensityPanel:
     return build_with_progress("wiod2013", None, "all", None, None, covariates)
 
 
-def _check_out(out: Path) -> None:
+def _check_out(out: Path, names: list[str]) -> None:
     """Fail before any work when --out cannot be the results directory (made on first save,
-    so that a failed run leaves none behind)."""
-    from servmodel._fileio import check_output_dir
+    so that a failed run leaves none behind) or a result file ``names`` cannot be written."""
+    from servmodel._fileio import check_outputs_in
 
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {out} is a file; give a directory for the JSON results")
-    check_output_dir(out, "--out")
+    check_outputs_in(out, names, "--out")
 
 
 def _fmt(value: float, digits: int = 4) -> str:
@@ -156,7 +154,7 @@ def estimate(
     for s in skipped:
         err_console.print(f"skipped {s.source}: a {s.family} spec; fit it with `servmodel "
                           "bayes`", markup=False, highlight=False, soft_wrap=True)
-    _check_out(out)
+    _check_out(out, [f"{s.name}.json" for s in loaded])
     data = _panel(panel, covariates)
     failed: list[tuple[str, ServmodelError]] = []
     for spec in loaded:
@@ -204,7 +202,7 @@ def hausman(
     panel: PanelOpt = None,
     covariates: CovariatesOpt = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="Write the test as JSON to "
-                                                "this file.")] = None,
+                                                "this file (a .json name).")] = None,
 ) -> None:
     """Hausman test of fixed against random effects.
 
@@ -213,14 +211,16 @@ def hausman(
     Examples:
 
       servmodel hausman models/fe.toml models/re.toml
+
+      servmodel hausman models/fe.toml models/re.toml --out results/hausman.json
     """
-    from servmodel._fileio import check_output_file
+    from servmodel._fileio import check_output_file, check_suffix
     from servmodel.frequentist import hausman_from_specs
 
     fe, re = _load_specs([fe_spec, re_spec])
-    if out is not None and out.is_dir():
-        raise UsageError(f"--out {out} is a directory; give a file name such as hausman.json")
     if out is not None:
+        # JSON like every result of `servmodel estimate`; the name should say so
+        check_suffix(out, (".json",), "the test is written as JSON")
         check_output_file(out)  # before the two fits
     result = hausman_from_specs(fe, re, _panel(panel, covariates))
     print_hausman(result)

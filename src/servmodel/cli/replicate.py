@@ -17,7 +17,10 @@ def replicate(
     quick: Annotated[bool, typer.Option("--quick", help="Two Bayesian models with short "
                                         "chains and a smaller sensitivity grid (about 3 "
                                         "minutes).")] = False,
-    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of every sampler.")] = 20131,
+    # the samplers' range (nutpie's seed is an unsigned 64-bit integer), checked here
+    # rather than after the panel and the panel models have run
+    seed: Annotated[int, typer.Option("--seed", min=0, max=2**64 - 1,
+                                      help="Seed of every sampler.")] = 20131,
 ) -> None:
     """Run the whole study on the embedded WIOD 2013 data: the panel, descriptive facts,
     the claim robustness matrix, panel models, Bayesian models with comparison and
@@ -30,11 +33,12 @@ def replicate(
 
       servmodel replicate --quick --out /tmp/study
     """
+    from servmodel._fileio import make_output_dir
     from servmodel.study.report import write_report
     from servmodel.study.run import StudySettings, run_study
 
     start = time.perf_counter()
-    out.mkdir(parents=True, exist_ok=True)
+    make_output_dir(out, "--out")  # the same checks as every command's outputs
     settings = StudySettings(out=out, quick=quick, seed=seed)
 
     def stage(name: str) -> None:

@@ -114,7 +114,8 @@ def sensitivity(
                                       "(-1: all cores).")] = 1,
     scheduler: Annotated[Optional[str], typer.Option(
         "--scheduler", help="Address of a Dask distributed scheduler, e.g. "
-        "tcp://10.0.0.5:8786; its workers run the grid.")] = None,
+        "tcp://10.0.0.5:8786 or 10.0.0.5:8786 (the port is required); its workers run the "
+        "grid. Checked, and connected to within seconds, before any work.")] = None,
     out: Annotated[Path, typer.Option("--out", help="Directory for the tables and "
                                       "figures.")] = Path("results/sensitivity"),
     panel: PanelOpt = None,
@@ -144,22 +145,37 @@ def sensitivity(
 
       servmodel sensitivity grid.toml --scheduler tcp://scheduler:8786
     """
-    from servmodel._fileio import check_output_dir, make_output_dir
+    from servmodel._fileio import check_output_dir, check_outputs_in, make_output_dir
     from servmodel.cli.estimate import _panel
     from servmodel.sensitivity import load_grid, run_grid, write_spec_curves
+    from servmodel.sensitivity.result import TABLE_NAMES
+    from servmodel.sensitivity.runner import connect_scheduler
 
     loaded = load_grid(grid)
     if scheduler is not None and jobs != 1:
         raise UsageError("give either --jobs or --scheduler, not both")
-    check_output_dir(out, "--out")  # created once the grid has run: a failure leaves none
+    # every output before the panel is built; --out is created once the grid has run, so
+    # that a failure leaves none
+    names = [f"{name}.csv" for name in TABLE_NAMES]
+    if figures:  # as write_spec_curves names them
+        names += [f"spec_curve_{t.name}.{ext}" for t in loaded.targets for ext in ("png", "pdf")]
+    check_outputs_in(out, names, "--out")
     cache_dir = None if no_cache else (cache if cache is not None else out / "cache")
-    data = _panel(panel, covariates)
-    bar = _Bar(progress)
+    if cache_dir is not None:
+        check_output_dir(cache_dir, "--cache" if cache is not None else "cache directory")
+    # connected before the panel is built: an unusable address fails within seconds
+    client = connect_scheduler(scheduler) if scheduler is not None else None
     try:
-        result = run_grid(loaded, data, jobs=jobs, scheduler=scheduler, cache_dir=cache_dir,
-                          on_progress=bar)
+        data = _panel(panel, covariates)
+        bar = _Bar(progress)
+        try:
+            result = run_grid(loaded, data, jobs=jobs, scheduler=client, cache_dir=cache_dir,
+                              on_progress=bar)
+        finally:
+            bar.stop()
     finally:
-        bar.stop()
+        if client is not None:
+            client.close()
     print_sensitivity(result)
     make_output_dir(out, "--out")
     paths = list(result.write(out).values())
@@ -251,7 +267,8 @@ def sensitivity_prior(
     result_file: Annotated[Path, typer.Argument(help="Draws of a Bayesian fit (NAME.nc from "
                                                 "`servmodel bayes`).", show_default=False)],
     grid: Annotated[Optional[Path], typer.Option(
-        "--grid", help="Grid whose [prior] section gives the scale factors, the key "
+        # "\\[" keeps rich, which renders the help, from reading "[prior]" as markup
+        "--grid", help="Grid whose \\[prior] section gives the scale factors, the key "
         "parameters and the threshold (default: x0.5 and x2, 0.05).")] = None,
     refit: Annotated[bool, typer.Option("--refit/--no-refit", help="Refit with every prior "
                                         "scale multiplied by each factor.")] = True,
@@ -278,19 +295,23 @@ def sensitivity_prior(
 
       servmodel sensitivity-prior hier_beta.nc --no-refit
     """
-    from servmodel._fileio import check_output_dir, make_output_dir, write_table
+    from servmodel._fileio import check_outputs_in, make_output_dir, write_table
     from servmodel.bayes.fit import with_settings
-    from servmodel.results.bayes import load_bayes
+    from servmodel.cli.bayes import load_draws
     from servmodel.sensitivity import load_grid
     from servmodel.sensitivity.grid import PriorPlan
     from servmodel.sensitivity.prior import _settings_of, prior_sensitivity
 
     plan = load_grid(grid).prior if grid is not None else PriorPlan()
     target = out if out is not None else result_file.parent
-    result = load_bayes(result_file)
-    check_output_dir(target, "--out")  # before the refits; created when there is a table
+    result = load_draws(result_file)
+    # before the refits; the directory is created when there is a table
+    names = [f"{result.name}_psens.csv"] + ([f"{result.name}_prior_refits.csv"] if refit
+                                            else [])
+    check_outputs_in(target, names, "--out")
     settings = with_settings(_settings_of(result), chains=chains, draws=draws, tune=tune)
-    ps = prior_sensitivity(result, plan, refit=refit, settings=settings, progress=progress)
+    ps = prior_sensitivity(result, plan, refit=refit, settings=settings, progress=progress,
+                           source=str(grid) if grid is not None else None)
     make_output_dir(target, "--out")
     wide = None
     if not ps.comparison.empty:

@@ -168,6 +168,10 @@ def table(
         fmt = "markdown"
     if fmt == "docx" and out is None:
         raise UsageError("docx is a binary format; give --out TABLE.docx")
+    if out is not None:
+        from servmodel._fileio import check_output_file
+
+        check_output_file(out)  # before reading the results
     if results and panel:
         raise UsageError("give results either as arguments or in --panel options, not both")
     if not results and not panel:

@@ -30,7 +30,10 @@ The refits multiply every prior scale by the factors of the grid's ``[prior] sca
 
 from __future__ import annotations
 
+import difflib
+import logging
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -39,11 +42,13 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from servmodel.errors import EstimationError, ResultError
+from servmodel.errors import EstimationError, ResultError, SpecError, UsageError
 from servmodel.results.bayes import BayesResult
 from servmodel.sensitivity.grid import PriorPlan
 from servmodel.spec import parse_spec
 from servmodel.spec.bayes import SamplerSettings
+
+log = logging.getLogger(__name__)
 
 VERDICTS: dict[tuple[bool, bool], str] = {
     (True, True): "prior-data conflict",
@@ -84,8 +89,46 @@ def _model_of(result: BayesResult, scale: float = 1.0) -> Any:
     opts = spec.bayes
     if scale != 1.0:
         opts = replace(opts, priors=opts.priors.scaled(scale))
-    data = prepare_data(result.rows, spec.data.measure, spec.source)
+    data = prepare_data(result.rows, spec.data.measure, spec.source, opts.zeros)
     return build_model(opts, data)
+
+
+def key_parameters(names: Sequence[str], model_names: Sequence[str],
+                   where: str = "[prior] parameters") -> list[str]:
+    """The names of ``names`` that are variables of this model.
+
+    A name that no servmodel Bayesian model has (a typo) is refused; one that other models
+    have (a pooled model has no ``sigma_country``) is left out, so that one grid serves
+    every model.
+
+    Parameters
+    ----------
+    names
+        The key parameters asked for (a grid's ``[prior] parameters``).
+    model_names
+        The variables of the fitted model.
+    where
+        What the message names as the source of ``names`` (the grid file and key).
+
+    Raises
+    ------
+    SpecError
+        A name that is not a parameter of any servmodel Bayesian model; the message lists
+        the model's parameters and suggests the closest.
+    """
+    from servmodel.bayes.model import MODEL_VARIABLES
+
+    for name in names:
+        if name in model_names or name in MODEL_VARIABLES:
+            continue
+        close = difflib.get_close_matches(str(name), [*model_names, *MODEL_VARIABLES], n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise SpecError(f"{where}: {name!r} is not a parameter of servmodel's Bayesian "
+                        f"models{hint}; this model's are {', '.join(model_names)}")
+    absent = [n for n in names if n not in model_names]
+    if absent:
+        log.info("%s not in this model; left out of the comparison", ", ".join(absent))
+    return [n for n in names if n in model_names]
 
 
 def top_level(model: Any) -> list[str]:
@@ -186,6 +229,9 @@ def compare_refits(base: az.InferenceData, refits: dict[float, az.InferenceData]
                    names: list[str]) -> pd.DataFrame:
     """Posterior mean, sd and 95% interval of each quantity under each prior scale, and the
     shift of the mean in posterior standard deviations of the original fit."""
+    if not names:  # nothing to compare: an empty table, not a KeyError on its columns
+        return pd.DataFrame(columns=["parameter", "scale", "mean", "sd", "q2.5", "q97.5",
+                                     "shift_sd"])
     rows = _quantity_rows(base, names, 1.0)
     for factor, idata in sorted(refits.items()):
         rows += _quantity_rows(idata, names, factor)
@@ -235,8 +281,8 @@ class PriorSensitivity:
 
 
 def prior_sensitivity(result: BayesResult, plan: PriorPlan | None = None, *, refit: bool = True,
-                      settings: SamplerSettings | None = None,
-                      progress: bool = False) -> PriorSensitivity:
+                      settings: SamplerSettings | None = None, progress: bool = False,
+                      source: str | None = None) -> PriorSensitivity:
     """Power-scaling diagnostics of ``result`` and, with ``refit``, refits with scaled priors.
 
     Parameters
@@ -251,20 +297,43 @@ def prior_sensitivity(result: BayesResult, plan: PriorPlan | None = None, *, ref
         Sampler settings of the refits (default: those of the original fit).
     progress
         Show the sampler's progress.
+    source
+        The grid file ``plan`` was read from, named in messages.
+
+    Raises
+    ------
+    UsageError
+        An argument of the wrong kind.
+    ResultError
+        A result without draws or data rows.
+    SpecError
+        A key parameter that no servmodel Bayesian model has (see :func:`key_parameters`).
     """
     from servmodel.bayes.diagnostics import diagnose
     from servmodel.bayes.sampling import sample
 
+    if not isinstance(result, BayesResult):
+        raise UsageError(f"prior_sensitivity: result must be a BayesResult, not "
+                         f"{type(result).__name__}; read it with load_bayes('model.nc')")
+    if plan is not None and not isinstance(plan, PriorPlan):
+        raise UsageError(f"prior_sensitivity: plan must be a PriorPlan (a grid's .prior), not "
+                         f"{type(plan).__name__}")
+    if settings is not None and not isinstance(settings, SamplerSettings):
+        raise UsageError(f"prior_sensitivity: settings must be SamplerSettings, not "
+                         f"{type(settings).__name__}")
     plan = plan or PriorPlan()
     if result.idata is None:
         raise ResultError(f"{result.name}: no draws; read the .nc file with load_bayes")
     idata = result.idata
     model = _model_of(result)
+    named = [v.name for v in model.free_RVs] + [v.name for v in model.deterministics]
+    where = f"{source}: [prior] parameters" if source else "[prior] parameters"
+    # before any work, so that a misspelt name fails at once
+    key = [v for v in key_parameters(plan.parameters, named, where)
+           if v in idata.posterior.data_vars]
     scaled = top_level(model)
     add_log_prior(idata, model, scaled)
-    named = [v.name for v in model.free_RVs] + [v.name for v in model.deterministics]
     present = [v for v in named if v in idata.posterior.data_vars]
-    key = [v for v in plan.parameters if v in present]
     # the diagnostics cover the top-level parameters and the key quantities
     shown = list(dict.fromkeys([*[v for v in scaled if v in present], *key]))
     table = power_scaling(idata, shown, plan.threshold)
@@ -276,7 +345,7 @@ def prior_sensitivity(result: BayesResult, plan: PriorPlan | None = None, *, ref
             diag = diagnose(run.idata)
             refits.append(Refit(factor, run.idata, diag.passed, diag.verdict))
     comparison = (compare_refits(idata, {r.scale: r.idata for r in refits}, key)
-                  if refits else pd.DataFrame())
+                  if refits and key else pd.DataFrame())
     return PriorSensitivity(result.name, tuple(scaled), table, tuple(refits), comparison,
                             plan.threshold)
 

@@ -21,6 +21,9 @@ from servmodel.sensitivity.expand import Point
 from servmodel.sensitivity.grid import Grid
 from servmodel.sensitivity.summary import by_choice, decompose, summarize
 
+# the tables :meth:`SensitivityResult.write` writes, as NAME.csv
+TABLE_NAMES = ("specifications", "skipped", "summary", "by_choice", "decomposition")
+
 if TYPE_CHECKING:
     from servmodel.sensitivity.runner import RunStats
 
@@ -181,4 +184,5 @@ class SensitivityResult:
         tables = {"specifications": self.table(), "skipped": self.skipped(),
                   "summary": self.summary(), "by_choice": self.by_choice(),
                   "decomposition": self.decomposition()}
+        assert tuple(tables) == TABLE_NAMES
         return {name: write_table(frame, d / f"{name}.csv") for name, frame in tables.items()}

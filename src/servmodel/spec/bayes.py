@@ -67,6 +67,11 @@ class Priors:
         return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "source"}
 
 
+# nutpie takes its seed as an unsigned 64-bit integer and fails on a larger one only once it
+# starts; PyMC's samplers accept any non-negative integer
+SEED_MAX = 2**64 - 1
+
+
 @dataclass(frozen=True)
 class SamplerSettings:
     """Default sampler settings of a spec (the command line can override each).
@@ -97,8 +102,10 @@ class SamplerSettings:
                 raise _fail(s, f"[bayes.sampling] {key}", f"{value!r} must be an integer >= 1")
         if isinstance(self.tune, bool) or not isinstance(self.tune, int) or self.tune < 0:
             raise _fail(s, "[bayes.sampling] tune", f"{self.tune!r} must be an integer >= 0")
-        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
-            raise _fail(s, "[bayes.sampling] seed", f"{self.seed!r} must be an integer >= 0")
+        seed = self.seed
+        if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= SEED_MAX:
+            raise _fail(s, "[bayes.sampling] seed", f"{seed!r} must be an integer between 0 "
+                        "and 2**64 - 1")
         ta = self.target_accept
         if isinstance(ta, bool) or not isinstance(ta, (int, float)) or not 0 < ta < 1:
             raise _fail(s, "[bayes.sampling] target_accept", f"{ta!r} must be in (0, 1)")
