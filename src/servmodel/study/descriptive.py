@@ -14,11 +14,21 @@ COMPARATORS = ("MEX", "CHN")
 OECD_LABEL = "OECD (excl. KOR)"
 
 
-def _weighted_mean(frame: pd.DataFrame, value: str, by: list[str]) -> pd.Series:
-    ok = frame[value].notna()
+# services as the OECD-WTO TiVA indicators count them: ISIC Rev.3 G-P, WIOD c19-c35
+ALL_SERVICES: tuple[str, ...] = tuple(f"c{k}" for k in range(19, 36))
+ALL_SERVICES_LABEL = "all services (c19-c35)"
+VA_COMPONENTS = {"total": "va_services", "domestic": "va_services_domestic",
+                 "foreign": "va_services_foreign"}
+
+
+def _weighted_mean(frame: pd.DataFrame, value: str, by: list[str],
+                   weight: str = "output") -> pd.Series:
+    """Weighted mean of ``value`` per group; rows with a missing value, or a weight that is
+    missing or not positive, are left out."""
+    ok = frame[value].notna() & (frame[weight] > 0)
     f = frame.loc[ok]
-    num = (f[value] * f["output"]).groupby([f[b] for b in by]).sum()
-    den = f["output"].groupby([f[b] for b in by]).sum()
+    num = (f[value] * f[weight]).groupby([f[b] for b in by]).sum()
+    den = f[weight].groupby([f[b] for b in by]).sum()
     return num / den
 
 
@@ -42,6 +52,31 @@ def comparator_series(panel: IntensityPanel, measure: str = "direct",
     parts.append(oecd.assign(series=OECD_LABEL))
     out = pd.concat(parts, ignore_index=True).rename(columns={measure: "value"})
     return out.sort_values(["definition", "series", "year"], ignore_index=True)
+
+
+def services_va_in_exports(panel: IntensityPanel, focus: str = FOCUS) -> pd.DataFrame:
+    """The services value-added share of manufacturing gross exports (the TiVA form):
+    export-weighted ``va_services`` and its domestic and foreign parts, per (definition,
+    year), for the focus country, Mexico, China and the OECD members of that year other than
+    the focus country.
+
+    Returns a long frame: definition, year, series, component (total, domestic, foreign),
+    value.
+    """
+    f = panel.frame
+    if focus not in set(f["country"]):
+        raise DataError(f"country {focus!r} is not in the panel")
+    groups = {name: f[f["country"] == name] for name in (focus, *COMPARATORS)}
+    groups[OECD_LABEL] = f[f["oecd"].fillna(False).astype(bool) & (f["country"] != focus)]
+    parts = []
+    for component, column in VA_COMPONENTS.items():
+        for name, rows in groups.items():
+            share = _weighted_mean(rows, column, ["definition", "year"], weight="exports")
+            parts.append(share.rename("value").reset_index().assign(series=name,
+                                                                   component=component))
+    out = pd.concat(parts, ignore_index=True)[["definition", "year", "series", "component",
+                                               "value"]]
+    return out.sort_values(["definition", "component", "series", "year"], ignore_index=True)
 
 
 def tech_gradient(panel: IntensityPanel, measure: str = "direct",

@@ -17,7 +17,8 @@ from servmodel.study.descriptive import (
     economy_vs_manufacturing,
 )
 
-MEASURES_FOR_CLAIMS = ("direct", "direct_domestic", "share_intermediate", "total")
+MEASURES_FOR_CLAIMS = ("direct", "direct_domestic", "share_intermediate", "total",
+                       "va_services", "va_services_domestic")
 
 
 def tech_gradient_spec(definition: str, measure: str):

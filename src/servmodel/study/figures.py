@@ -93,6 +93,31 @@ def economy_figure(series: pd.DataFrame, measure: str, path: Path) -> Path:
     return _save(fig, path)
 
 
+def services_va_figure(shares: pd.DataFrame, definitions: tuple[str, ...],
+                       path: Path) -> Path:
+    """The services value-added share of manufacturing exports over time: one row of
+    panels per definition, one column per component (total, domestic, foreign)."""
+    components = ("total", "domestic", "foreign")
+    fig, axes = plt.subplots(len(definitions), 3, figsize=(12, 3.6 * len(definitions)),
+                             sharex=True, squeeze=False)
+    for r, d in enumerate(definitions):
+        for c, component in enumerate(components):
+            ax = axes[r, c]
+            sub = shares[(shares["definition"] == d) & (shares["component"] == component)]
+            for name, part in sub.groupby("series", sort=False):
+                focus = name == FOCUS
+                ax.plot(part["year"], part["value"], lw=2.6 if focus else 1.4,
+                        color="C3" if focus else None, label=name, zorder=3 if focus else 2)
+            ax.set_title(f"{d}: {component}", fontsize=10)
+            ax.grid(alpha=0.3)
+            if c == 0:
+                ax.set_ylabel("share of manufacturing exports")
+    axes[0, 0].legend(frameon=False, fontsize=8)
+    fig.suptitle("Services value added in manufacturing gross exports (export-weighted)")
+    fig.tight_layout()
+    return _save(fig, path)
+
+
 def contrast_figure(draws: dict[str, np.ndarray], country: str, year: int, path: Path) -> Path:
     """Posterior densities of (country - comparator) expected manufacturing intensity."""
     fig, ax = plt.subplots(figsize=(8, 4))

@@ -17,8 +17,11 @@ from servmodel.spec import ModelSpec, load_spec
 from servmodel.spec.library import models_dir
 from servmodel.study import figures
 from servmodel.study.descriptive import (
+    ALL_SERVICES,
+    ALL_SERVICES_LABEL,
     comparator_series,
     economy_vs_manufacturing,
+    services_va_in_exports,
     tech_gradient,
 )
 from servmodel.study.evidence import claim_verdicts, verdict_table
@@ -30,6 +33,8 @@ PANEL_MODELS = ("pooled", "fe_twoway", "re", "mundlak", "korea_trend", "korea_ga
 BAYES_MODELS = ("hier_beta", "hier_beta_notech", "pooled_beta", "hier_logitnormal")
 QUICK_BAYES_MODELS = ("hier_beta", "pooled_beta")
 SEED = 20131
+# the definitions of the report's section on services value added in exports
+VA_DEFINITIONS = (ALL_SERVICES_LABEL, "standard")
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,8 @@ class StudyOutputs:
     panel: IntensityPanel | None = None
     verdicts: pd.DataFrame | None = None
     comparators: pd.DataFrame | None = None
+    comparators_by_measure: dict[str, pd.DataFrame] = field(default_factory=dict)
+    services_va: pd.DataFrame | None = None
     ranks: pd.DataFrame | None = None
     panel_results: dict = field(default_factory=dict)
     bayes_results: dict = field(default_factory=dict)
@@ -107,8 +114,11 @@ def run_study(settings: StudySettings, stage: Callable[[str], None] = lambda s: 
     stage("descriptive facts")
     comps = comparator_series(panel, "direct")
     out.comparators = comps
-    write_table(comps, root / "data" / "comparators_direct.csv")
-    _rel(out, root / "data" / "comparators_direct.csv")
+    out.comparators_by_measure = {"direct": comps,
+                                  "va_services": comparator_series(panel, "va_services")}
+    for measure, frame in out.comparators_by_measure.items():
+        write_table(frame, root / "data" / f"comparators_{measure}.csv")
+        _rel(out, root / "data" / f"comparators_{measure}.csv")
     out.ranks = summarize_panel(panel, "direct").ranks
     write_table(out.ranks, root / "data" / "ranks_direct.csv")
     _rel(out, root / "data" / "ranks_direct.csv")
@@ -123,6 +133,18 @@ def run_study(settings: StudySettings, stage: Callable[[str], None] = lambda s: 
                                            root / "figures" / "korea_economy_vs_manufacturing.png")),
     ):
         out.figures[key] = _rel(out, path)
+
+    stage("services value added in exports")
+    # services as TiVA counts them, beside the producer-service definitions
+    services = panel_from_source(definitions=",".join(ALL_SERVICES))
+    shares = pd.concat([
+        services_va_in_exports(services).assign(definition=ALL_SERVICES_LABEL),
+        services_va_in_exports(panel)], ignore_index=True)
+    out.services_va = shares
+    write_table(shares, root / "data" / "services_va_exports.csv")
+    _rel(out, root / "data" / "services_va_exports.csv")
+    out.figures["services_va"] = _rel(out, figures.services_va_figure(
+        shares, VA_DEFINITIONS, root / "figures" / "services_va_in_exports.png"))
 
     stage("claims under every definition and measure")
     verdicts = verdict_table(claim_verdicts(panel))
@@ -201,7 +223,9 @@ def _frame_tables(out: StudyOutputs) -> None:
     from servmodel.study import tables
 
     made = [tables.claim_matrix_table(out.verdicts), tables.claim_evidence(out.verdicts),
-            tables.comparators(out.comparators), tables.korea_ranks(out.ranks)]
+            tables.comparators(out.comparators_by_measure), tables.korea_ranks(out.ranks)]
+    if out.services_va is not None:
+        made.append(tables.services_va_exports(out.services_va, VA_DEFINITIONS))
     if out.panel_results:
         made.append(tables.panel_slopes(out.panel_results))
     if out.bayes_results:

@@ -65,16 +65,41 @@ def claim_evidence(verdicts: pd.DataFrame, measure: str = "direct") -> StudyTabl
                       f"The evidence behind each verdict ({measure} coefficient)", frame)
 
 
-def comparators(comps: pd.DataFrame) -> StudyTable:
-    """Korea, Mexico, China and the OECD average in the first and last year."""
-    first, last = int(comps["year"].min()), int(comps["year"].max())
-    sub = comps[comps["year"].isin([first, last])]
-    wide = sub.pivot_table(index=["definition", "year"], columns="series", values="value")
-    cols = [c for c in (FOCUS, "MEX", "CHN", OECD_LABEL) if c in wide.columns]
-    wide = wide[cols]
-    wide.columns.name = None
-    return StudyTable("comparators", f"Output-weighted manufacturing direct intensity, "
-                      f"{first} and {last}", wide.reset_index())
+def comparators(by_measure: dict[str, pd.DataFrame]) -> StudyTable:
+    """Korea, Mexico, China and the OECD average in the first and last year, for each
+    measure (``comparator_series`` frames keyed by measure)."""
+    parts = []
+    for measure, comps in by_measure.items():
+        first, last = int(comps["year"].min()), int(comps["year"].max())
+        sub = comps[comps["year"].isin([first, last])]
+        wide = sub.pivot_table(index=["definition", "year"], columns="series", values="value")
+        cols = [c for c in (FOCUS, "MEX", "CHN", OECD_LABEL) if c in wide.columns]
+        wide = wide[cols]
+        wide.columns.name = None
+        parts.append(wide.reset_index().assign(measure=measure))
+    frame = pd.concat(parts, ignore_index=True)
+    frame = frame[["measure", *[c for c in frame.columns if c != "measure"]]]
+    years = sorted(set(frame["year"]))
+    return StudyTable("comparators", "Output-weighted manufacturing intensity, "
+                      f"{years[0]} and {years[-1]}: "
+                      f"{', '.join(f'`{m}`' for m in by_measure)}", frame)
+
+
+def services_va_exports(shares: pd.DataFrame, definitions: tuple[str, ...]) -> StudyTable:
+    """Services value-added share of manufacturing gross exports (total, domestic,
+    foreign) in the first and last year, for ``definitions``, in that order."""
+    first, last = int(shares["year"].min()), int(shares["year"].max())
+    rows = []
+    for d in definitions:
+        for component in ("total", "domestic", "foreign"):
+            for year in (first, last):
+                cell = shares[(shares["definition"] == d) & (shares["component"] == component)
+                              & (shares["year"] == year)].set_index("series")["value"]
+                rows.append({"definition": d, "component": component, "year": year,
+                             **{k: cell.get(k) for k in (FOCUS, "MEX", "CHN", OECD_LABEL)}})
+    return StudyTable("services_va_exports", "Services value added in manufacturing gross "
+                      f"exports (share of the exports), {first} and {last}",
+                      pd.DataFrame(rows), digits=3)
 
 
 def korea_ranks(ranks: pd.DataFrame) -> StudyTable:
