@@ -391,12 +391,13 @@ def _oecd(column: pd.Series, where: Callable[[int, str], str]) -> pd.Series:
 
 
 def _weighted_rows(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Weighted mean of each row of ``values``: NaN cells, and weights that are NaN or not
-    positive (negative exports, where inventories abroad fell), are left out."""
+    """Weighted mean over the last axis of ``values`` (weights broadcast against it): NaN
+    cells, and weights that are NaN or not positive (negative exports, where inventories
+    abroad fell), are left out."""
     w = np.where(np.isfinite(values) & (weights > 0), weights, 0.0)
-    total = w.sum(axis=1)
-    num = np.where(w > 0, values, 0.0) * w
-    return np.divide(num.sum(axis=1), total, out=np.full(len(total), np.nan), where=total > 0)
+    total = w.sum(axis=-1)
+    num = (np.where(w > 0, values, 0.0) * w).sum(axis=-1)
+    return np.divide(num, total, out=np.full(total.shape, np.nan), where=total > 0)
 
 
 def build_panel(
@@ -545,45 +546,71 @@ def _year_rows(
         oecd = pd.array([pd.NA] * len(country), dtype="boolean")
     else:
         oecd = pd.array([countries.is_oecd(c, table.year) for c in country], dtype="boolean")
-    base = pd.DataFrame({
-        "country": country[positive],
-        "industry": industry[positive],
-        "year": np.full(int(positive.sum()), table.year, dtype=np.int64),
-    })
-    tail = pd.DataFrame({
-        "output": output[positive],
-        "tech": pd.Categorical(tech[positive], categories=TECH_LEVELS, ordered=True),
-        "tech_score": np.array([TECH_SCORE[t] for t in tech[positive]], dtype=np.int64),
-        "oecd": oecd[positive],
-    })
     exports = gross_exports(table, classification.export_categories)
-    tail.insert(1, "exports", exports[cols][positive])
-    frames, aggs = [], []
-    scope_cols = {
-        "manufacturing": (np.arange(nc)[:, None] * ni + manu_pos[None, :]),
-        "economy": np.arange(nc * ni).reshape(nc, ni),
-    }
     definition_rows = {d.name: np.array([ind_pos[c] for c in d.codes]) for d in definitions}
     # one solve per economy and definition with the LU factor already computed
     value_added = services_value_added(req.lu, table, req.value_added, definition_rows)
-    for d in definitions:
+    # every measure of every definition as one array (definitions, measures, n), so that
+    # the rows and the aggregates of the year are each built as one frame
+    stacked = np.empty((len(definitions), len(MEASURES), nc * ni))
+    for k, d in enumerate(definitions):
         values = definition_measures(req, definition_rows[d.name])
         values.update(value_added[d.name])
-        measures = pd.DataFrame({m: values[m][cols][positive] for m in MEASURES})
-        frames.append(pd.concat([base.assign(definition=d.name), measures, tail], axis=1))
-        for scope, block in scope_cols.items():
-            for weight, w in (("output", req.output), ("exports", exports)):
-                rec = {
-                    "country": list(table.countries),
-                    "year": table.year,
-                    "definition": d.name,
-                    "scope": scope,
-                    "weight": weight,
-                    "output": req.output[block].sum(axis=1),
-                    "exports": exports[block].sum(axis=1),
-                }
-                for m in MEASURES:
-                    rec[m] = _weighted_rows(values[m][block], w[block])
-                aggs.append(pd.DataFrame(rec))
-    frame = pd.concat(frames, ignore_index=True)[list(PANEL_COLUMNS)]
-    return frame, pd.concat(aggs, ignore_index=True), dropped
+        for m, name in enumerate(MEASURES):
+            stacked[k, m] = values[name]
+    names = np.array([d.name for d in definitions], dtype=object)
+    keep = cols[positive]
+    nd, kept = len(definitions), len(keep)
+    tech_kept = tech[positive]
+    columns: dict[str, object] = {
+        "country": np.tile(country[positive], nd),
+        "industry": np.tile(industry[positive], nd),
+        "year": np.full(nd * kept, table.year, dtype=np.int64),
+        "definition": np.repeat(names, kept),
+    }
+    for m, name in enumerate(MEASURES):
+        columns[name] = stacked[:, m, keep].reshape(-1)
+    columns.update({
+        "output": np.tile(output[positive], nd),
+        "exports": np.tile(exports[keep], nd),
+        "tech": pd.Categorical(np.tile(tech_kept, nd), categories=TECH_LEVELS, ordered=True),
+        "tech_score": np.tile(np.array([TECH_SCORE[t] for t in tech_kept], dtype=np.int64),
+                              nd),
+        "oecd": pd.array(np.tile(np.asarray(oecd[positive], dtype=object), nd),
+                         dtype="boolean"),
+    })
+    frame = pd.DataFrame(columns)[list(PANEL_COLUMNS)]
+    return frame, _year_aggregates(table, manu_pos, names, stacked, req.output, exports), \
+        dropped
+
+
+def _year_aggregates(table: IOTable, manu_pos: np.ndarray, names: np.ndarray,
+                     stacked: np.ndarray, output: np.ndarray, exports: np.ndarray
+                     ) -> pd.DataFrame:
+    """Weighted means of every measure per country, for manufacturing and the whole
+    economy, weighted by output and by exports: one frame for the year."""
+    nc, ni = table.n_countries, table.n_industries
+    blocks = {
+        "manufacturing": (np.arange(nc)[:, None] * ni + manu_pos[None, :]),
+        "economy": np.arange(nc * ni).reshape(nc, ni),
+    }
+    parts: dict[str, list[np.ndarray]] = {k: [] for k in (
+        "country", "definition", "scope", "weight", "output", "exports", *MEASURES)}
+    for scope, block in blocks.items():
+        for weight, w in (("output", output), ("exports", exports)):
+            # (definitions, measures, countries, industries of the block)
+            means = _weighted_rows(stacked[:, :, block], w[block])
+            for k, name in enumerate(names):
+                parts["country"].append(np.asarray(table.countries, dtype=object))
+                parts["definition"].append(np.full(nc, name, dtype=object))
+                parts["scope"].append(np.full(nc, scope, dtype=object))
+                parts["weight"].append(np.full(nc, weight, dtype=object))
+                parts["output"].append(output[block].sum(axis=1))
+                parts["exports"].append(exports[block].sum(axis=1))
+                for m, measure in enumerate(MEASURES):
+                    parts[measure].append(means[k, m])
+    data = {k: np.concatenate(v) for k, v in parts.items()}
+    frame = pd.DataFrame(data)
+    frame.insert(1, "year", table.year)
+    return frame[["country", "year", "definition", "scope", "weight", "output", "exports",
+                  *MEASURES]]
