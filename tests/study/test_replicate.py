@@ -9,6 +9,8 @@ import pytest
 
 from servmodel.cli import main
 from servmodel.intensity.summary import manufacturing_intensity
+from servmodel.study.claims import CLAIMS
+from servmodel.study.evidence import MEASURES_FOR_CLAIMS
 from tests.report.test_latex_compile import _compile, pdflatex  # noqa: F401 (fixture)
 
 
@@ -53,8 +55,10 @@ def test_descriptive_numbers_equal_the_panel_module(study, wiod_panel):
 
 def test_claim_matrix_is_complete(study):
     v = pd.read_csv(study[0] / "data" / "claim_verdicts.csv")
-    assert set(v.claim) == {"C1", "C2", "C3", "C4", "C5"}
-    assert len(v) == 5 * 4 * 4  # claims x definitions x measures
+    assert set(v.claim) == set(CLAIMS) == {"C1", "C2", "C3", "C4", "C5", "C5w"}
+    # claims x definitions x measures
+    assert len(v) == len(CLAIMS) * 4 * len(MEASURES_FOR_CLAIMS)
+    assert set(v.measure) == set(MEASURES_FOR_CLAIMS)
     assert set(v.verdict) <= {"supported", "contradicted", "inconclusive"}
     assert v.evidence.str.len().min() > 10
 
@@ -63,7 +67,8 @@ def test_every_table_in_latex_and_markdown(study):
     tables = study[0] / "tables"
     stems = {p.stem for p in tables.iterdir()}
     assert {"claim_matrix", "comparators", "panel_slopes", "loo_comparison",
-            "sensitivity_summary", "main_models"} <= stems
+            "sensitivity_summary", "main_models", "services_va_exports",
+            "decomposition_mix"} <= stems
     for stem in stems:
         assert (tables / f"{stem}.tex").is_file() and (tables / f"{stem}.md").is_file(), stem
 

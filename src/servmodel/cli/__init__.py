@@ -11,6 +11,7 @@ import warnings
 import typer
 
 from servmodel.cli import bayes, data, estimate, replicate, sensitivity, table
+from servmodel.cli import decompose
 from servmodel.cli._common import DEBUG, err_console, setup_logging
 from servmodel.errors import ServmodelError
 from servmodel.interrupts import Interrupted, clean_up_and_describe, signals_interrupt
@@ -48,6 +49,7 @@ app.command("sensitivity")(sensitivity.sensitivity)
 app.command("sensitivity-prior")(sensitivity.sensitivity_prior)
 app.command("replicate")(replicate.replicate)
 app.command("table")(table.table)
+app.command("decompose")(decompose.decompose)
 
 
 @app.callback()

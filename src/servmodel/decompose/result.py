@@ -118,11 +118,11 @@ class Decomposition:
         return cols
 
     def additivity_groups(self) -> list[tuple[str, list[str]]]:
-        """Each identity the components satisfy: (total, parts that add up to it)."""
-        total = "change" if self.kind == "change" else "gap"
-        groups = [(total, [WITHIN, COMPOSITION])]
+        """Each identity the components satisfy: (column of :attr:`industries`, columns that
+        add up to it); ``change`` is the gap for a gap."""
+        groups = [("change", [WITHIN, COMPOSITION])]
         if self.has_chained:
-            groups.append((total, list(CHAINED)))
+            groups.append(("change", list(CHAINED)))
         if self.has_sourcing:
             groups += [(WITHIN, ["within_domestic", "within_foreign"]),
                        (COMPOSITION, ["composition_domestic", "composition_foreign"])]
@@ -132,22 +132,19 @@ class Decomposition:
 
     def max_residual(self) -> float:
         """Largest relative residual of the additive identities, over the economy and every
-        industry (residual / largest absolute term of the identity)."""
-        frame = self.industries.copy()
-        frame["gap"] = frame["change"]
-        sums = {**{c: float(frame[c].sum()) for c in frame.columns if c in
-                   {"change", *self._components()}}}
-        sums["change"] = sums["gap"] = self.change
+        industry: |total - sum of parts| / largest absolute term of the identity."""
+        per = self.industries
+        sums = {c: float(per[c].sum()) for c in self._components()}
+        sums["change"] = self.change  # the difference of the two aggregates
         worst = 0.0
         for total, parts in self.additivity_groups():
-            rows = [(sums[total], [sums[p] for p in parts])]
-            rows += [(t, list(ps)) for t, *ps in
-                     frame[[total, *parts]].itertuples(index=False, name=None)]
-            for t, ps in rows:
-                scale = max(abs(t), *(abs(p) for p in ps))
+            cases = [np.array([sums[total], *(sums[p] for p in parts)])]
+            cases += list(per[[total, *parts]].to_numpy(dtype=float))
+            for terms in cases:
+                scale = np.max(np.abs(terms))
                 if scale > 0:
-                    worst = max(worst, abs(t - sum(ps)) / scale)
-        return worst
+                    worst = max(worst, abs(terms[0] - terms[1:].sum()) / scale)
+        return float(worst)
 
     def tidy(self) -> pd.DataFrame:
         """The decomposition as rows of :data:`TIDY_COLUMNS`.

@@ -127,18 +127,22 @@ def service_indicator(table: IOTable, codes: Sequence[str]) -> np.ndarray:
     return np.tile(per_industry, table.n_countries)
 
 
-def _part_vectors(dA: np.ndarray, y: np.ndarray, s: np.ndarray, nc: int,
-                  ni: int) -> np.ndarray:
-    """``y' dA_k`` for each part k, shape (n, parts): the producer-service rows of ``dA``
-    split into the block diagonal (supplier in the user's economy) and the rest, and the
-    other rows."""
+def _part_vectors(dA: np.ndarray, diagonal: np.ndarray, y: np.ndarray,
+                  s: np.ndarray) -> np.ndarray:
+    """``y' dA_k`` for each definition d and part k, shape (n, definitions x parts).
+
+    ``y`` and ``s`` have one column per definition; ``diagonal`` holds the diagonal
+    blocks of ``dA`` (supplier in the user's economy), shape (countries, ni, ni). The
+    producer-service rows split into those blocks and the rest, then the other rows.
+    """
+    nc, ni, _ = diagonal.shape
     ys = y * s
-    from_services = dA.T @ ys
-    blocks = dA.reshape(nc, ni, nc, ni)
+    both = dA.T @ np.hstack([ys, y - ys])  # one pass over dA for every definition
+    d = ys.shape[1]
+    from_services, other = both[:, :d], both[:, d:]
     # sum over i of dA[(c, i), (c, j)] ys[(c, i)]: the user's own economy's services
-    domestic = np.einsum("cicj,ci->cj", blocks, ys.reshape(nc, ni)).reshape(-1)
-    other = dA.T @ (y - ys)
-    return np.column_stack([domestic, from_services - domestic, other])
+    domestic = np.einsum("cij,cid->cjd", diagonal, ys.reshape(nc, ni, d)).reshape(-1, d)
+    return np.stack([domestic, from_services - domestic, other], axis=2).reshape(-1, 3 * d)
 
 
 def decompose_years(year0: LeontiefYear, year1: LeontiefYear,
@@ -161,27 +165,39 @@ def decompose_years(year0: LeontiefYear, year1: LeontiefYear,
     DataError
         The tables' countries or industries differ, or a code is not an industry.
     """
+    return decompose_years_many(year0, year1, [tuple(codes)])[0]
+
+
+def decompose_years_many(year0: LeontiefYear, year1: LeontiefYear,
+                         code_sets: Sequence[Sequence[str]]) -> list[StructuralDecomposition]:
+    """:func:`decompose_years` for several producer-service definitions at once: one pass
+    over ``A1 - A0`` and one multi-column solve per table for all of them."""
     t0, t1 = year0.table, year1.table
     if (t0.countries, t0.industries) != (t1.countries, t1.industries):
         raise DataError(f"{t1.source} (year {t1.year}): countries or industries differ from "
                         f"{t0.source} (year {t0.year}); a structural decomposition needs one "
                         "layout")
-    s = service_indicator(t0, codes)
     nc, ni = t0.n_countries, t0.n_industries
+    s = np.column_stack([service_indicator(t0, codes) for codes in code_sets])
     # y_t' = s' L_t: (I - A_t)' y_t = s
     y0 = scipy.linalg.lu_solve(year0.lu, s, trans=1, check_finite=False)
     y1 = scipy.linalg.lu_solve(year1.lu, s, trans=1, check_finite=False)
     dA = year1.A - year0.A
-    # (y1' dA_k) L0 and (y0' dA_k) L1: transposed solves with one column per part
-    first = scipy.linalg.lu_solve(year0.lu, _part_vectors(dA, y1, s, nc, ni), trans=1,
+    blocks = dA.reshape(nc, ni, nc, ni)
+    diagonal = np.stack([blocks[c, :, c, :] for c in range(nc)])
+    # (y1' dA_k) L0 and (y0' dA_k) L1: transposed solves, one column per definition and part
+    first = scipy.linalg.lu_solve(year0.lu, _part_vectors(dA, diagonal, y1, s), trans=1,
                                   check_finite=False)
-    second = scipy.linalg.lu_solve(year1.lu, _part_vectors(dA, y0, s, nc, ni), trans=1,
+    second = scipy.linalg.lu_solve(year1.lu, _part_vectors(dA, diagonal, y0, s), trans=1,
                                    check_finite=False)
-    contributions = 0.5 * (first + second).T
-    return StructuralDecomposition(
-        start=t0.year, end=t1.year, codes=tuple(codes), countries=t0.countries,
-        industries=t0.industries, level0=y0, level1=y1,
-        contributions=np.ascontiguousarray(contributions))
+    both = 0.5 * (first + second)  # columns: definition-major, then part
+    out = []
+    for k, codes in enumerate(code_sets):
+        out.append(StructuralDecomposition(
+            start=t0.year, end=t1.year, codes=tuple(codes), countries=t0.countries,
+            industries=t0.industries, level0=y0[:, k].copy(), level1=y1[:, k].copy(),
+            contributions=np.ascontiguousarray(both[:, 3 * k:3 * k + 3].T)))
+    return out
 
 
 def structural_decomposition(table0: IOTable, table1: IOTable,

@@ -24,6 +24,9 @@ CLAIMS = {
           "OECD countries'",
     "C4": "Manufacturing industries with higher technology levels use more producer services",
     "C5": "The producer-service input coefficient of Korean manufacturing is falling",
+    "C5w": "The coefficient of Korean manufacturing is falling at constant output weights: "
+           "its industries themselves buy fewer producer services (C5 without the industry "
+           "mix)",
 }
 
 # Newey-West truncation lag of every trend (``trend``'s default): few yearly points.
@@ -64,6 +67,9 @@ RULES = {
     "C5": "supported if the slope of Korea's manufacturing intensity on the year is negative "
           "with its 95% interval below zero; contradicted if the interval lies above zero; "
           "inconclusive otherwise. " + TREND_METHOD,
+    "C5w": "as C5, for Korea's manufacturing intensity with each industry weighted by its "
+           "1995 gross output in every year (servmodel.decompose.constant_weight_series), "
+           "which moves only with the industries' own intensities. " + TREND_METHOD,
 }
 
 

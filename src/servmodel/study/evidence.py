@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from servmodel.decompose import constant_weight_series
 from servmodel.frequentist import fit
 from servmodel.intensity import IntensityPanel
 from servmodel.spec import parse_spec
@@ -53,6 +54,11 @@ def claim_verdicts(panel: IntensityPanel, measures: Sequence[str] = MEASURES_FOR
                                   f"{t_eco.percent_per_year:+.2f}%/yr"))
             out.append(cl.Verdict("C5", d, measure, cl.judge_fall(t_man),
                                   "manufacturing " + t_man.describe()))
+            fixed = constant_weight_series(panel, FOCUS, d, measure)
+            t_fix = cl.trend(fixed["year"].to_numpy(), fixed["constant_weights"].to_numpy())
+            out.append(cl.Verdict("C5w", d, measure, cl.judge_fall(t_fix),
+                                  f"manufacturing at {int(fixed['base'].iloc[0])} output "
+                                  f"weights {t_fix.describe()}"))
             c = comps[comps["definition"] == d]
             last = int(c["year"].max())
             at_last = c[c["year"] == last].set_index("series")["value"]

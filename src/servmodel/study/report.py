@@ -91,6 +91,31 @@ def _services_va_section(out: StudyOutputs, add) -> None:
     add("")
 
 
+def _decomposition_section(out: StudyOutputs, add) -> None:
+    """How much of Korea's fall and of its gaps is industry mix."""
+    change, *gaps = out.decompositions[("standard", "direct")]
+    add("## Industry mix or industries' own purchases")
+    add("")
+    add("An output-weighted aggregate moves because each industry buys more or fewer "
+        "producer services (`within`) or because output shifts between industries that buy "
+        "many and industries that buy few (`composition`, the industry mix). The symmetric "
+        "shift-share split, with average weights and average intensities of the two sides, "
+        "adds up exactly: change = within + composition (`servmodel decompose`). For the "
+        f"standard definition and the direct coefficient, Korea's aggregate went from "
+        f"{change.base_level:.4f} ({change.start}) to {change.level:.4f} ({change.end}): "
+        f"{change.change:+.4f}, of which {change.within:+.4f} within and "
+        f"{change.composition:+.4f} industry mix. Claim C5w in the matrix above asks "
+        "whether the coefficient falls at constant 1995 output weights.")
+    add("")
+    add(f"![Decomposition, standard definition, direct]({out.figures['decomposition']})")
+    add("")
+    add("Every definition and measure (gaps: Korea minus the comparator in the last year; "
+        "`data/decomposition.csv` has each industry's contribution):")
+    add("")
+    add(_table(out, "decomposition_mix"))
+    add("")
+
+
 def write_report(out: StudyOutputs, command: str) -> Path:
     """Write ``report.md`` into the output directory and return its path."""
     s = out.settings
@@ -183,6 +208,8 @@ def write_report(out: StudyOutputs, command: str) -> Path:
     add("")
     if out.services_va is not None:
         _services_va_section(out, add)
+    if out.decompositions:
+        _decomposition_section(out, add)
     add("## Technology gradient")
     add("")
     add(f"![Technology gradient]({out.figures['tech_gradient']})")

@@ -24,7 +24,8 @@ from servmodel.study.descriptive import (
     services_va_in_exports,
     tech_gradient,
 )
-from servmodel.study.evidence import claim_verdicts, verdict_table
+from servmodel.study.decomposition import korea_decompositions
+from servmodel.study.evidence import MEASURES_FOR_CLAIMS, claim_verdicts, verdict_table
 from servmodel.study.tables import StudyTable
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,7 @@ class StudyOutputs:
     comparators: pd.DataFrame | None = None
     comparators_by_measure: dict[str, pd.DataFrame] = field(default_factory=dict)
     services_va: pd.DataFrame | None = None
+    decompositions: dict = field(default_factory=dict)
     ranks: pd.DataFrame | None = None
     panel_results: dict = field(default_factory=dict)
     bayes_results: dict = field(default_factory=dict)
@@ -145,6 +147,18 @@ def run_study(settings: StudySettings, stage: Callable[[str], None] = lambda s: 
     _rel(out, root / "data" / "services_va_exports.csv")
     out.figures["services_va"] = _rel(out, figures.services_va_figure(
         shares, VA_DEFINITIONS, root / "figures" / "services_va_in_exports.png"))
+
+    stage("decomposition: industry mix and industries' own purchases")
+    from servmodel.decompose import tidy_frame
+    from servmodel.decompose.figure import waterfall_figure
+
+    out.decompositions = korea_decompositions(panel, MEASURES_FOR_CLAIMS)
+    every = [r for parts in out.decompositions.values() for r in parts]
+    write_table(tidy_frame(every), root / "data" / "decomposition.csv")
+    _rel(out, root / "data" / "decomposition.csv")
+    out.figures["decomposition"] = _rel(out, waterfall_figure(
+        out.decompositions[("standard", "direct")],
+        root / "figures" / "decomposition_standard_direct.png"))
 
     stage("claims under every definition and measure")
     verdicts = verdict_table(claim_verdicts(panel))
@@ -226,6 +240,8 @@ def _frame_tables(out: StudyOutputs) -> None:
             tables.comparators(out.comparators_by_measure), tables.korea_ranks(out.ranks)]
     if out.services_va is not None:
         made.append(tables.services_va_exports(out.services_va, VA_DEFINITIONS))
+    if out.decompositions:
+        made.append(tables.decomposition_mix(out.decompositions))
     if out.panel_results:
         made.append(tables.panel_slopes(out.panel_results))
     if out.bayes_results:

@@ -102,6 +102,21 @@ def services_va_exports(shares: pd.DataFrame, definitions: tuple[str, ...]) -> S
                       pd.DataFrame(rows), digits=3)
 
 
+def decomposition_mix(decompositions: dict) -> StudyTable:
+    """Korea's change over time and its last-year gaps, with the industry-mix part of each
+    (the rest is the industries' own purchases)."""
+    from servmodel.study.decomposition import mix_table
+
+    frame = mix_table(decompositions)
+    order = {d: k for k, d in enumerate(DEFINITION_ORDER)}
+    frame = frame.sort_values(["definition", "measure"], key=lambda c: c.map(order)
+                              if c.name == "definition" else c, kind="stable",
+                              ignore_index=True)
+    return StudyTable("decomposition_mix", f"{FOCUS}: change over time and gaps to the "
+                      "comparators, and the part of each due to industry mix (output "
+                      "weights), symmetric shift-share", frame)
+
+
 def korea_ranks(ranks: pd.DataFrame) -> StudyTable:
     """Korea's rank among all economies, per definition, in the first and last year."""
     frame = ranks[ranks["country"] == FOCUS].drop(columns="country").reset_index(drop=True)
