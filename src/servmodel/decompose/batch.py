@@ -77,9 +77,12 @@ def decompose_all(
             parts.append(_tidy(d, m, head, industries, levels, comps))
     if sda and "total" in measures:
         parts += _sda_parts(panel, cubes, countries, years, industries, tables, mapping, head)
+    # one set of categories per text column, so that the parts concatenate as categoricals
+    for col in ("country", "comparator", "definition", "measure", "component", "industry"):
+        union = list(dict.fromkeys(c for part in parts for c in part[col].cat.categories))
+        for part in parts:
+            part[col] = part[col].cat.set_categories(union)
     out = pd.concat(parts, ignore_index=True)
-    for col in ("country", "definition", "measure", "component", "industry"):
-        out[col] = out[col].astype("category")
     return out[list(TIDY_COLUMNS)]
 
 
@@ -100,33 +103,45 @@ def _cube(rows: pd.DataFrame, countries: list[str], years: list[int],
 def _tidy(definition: str, measure: str, head: tuple[np.ndarray, np.ndarray, np.ndarray],
           industries: list[str], levels: dict[str, np.ndarray],
           comps: dict[str, np.ndarray]) -> pd.DataFrame:
-    """Rows of economy-level levels and sums, and per-industry components."""
+    """Rows of economy-level levels and sums, and per-industry components.
+
+    Text columns are built as categoricals from integer codes: the frame has over a
+    million rows, and text arrays of that length cost more than all the arithmetic.
+    """
     countries, starts, ends = head
     nc, npair, ni = len(countries), len(starts), len(industries)
-    blocks = []
-    # economy-level rows: levels, then the sums of the components
+    names: list[str] = []
+    blocks = []  # (component code, country codes, starts, ends, industry codes, values)
+    # economy-level rows: levels, then the sums of the components; industry code 0 = ALL
     econ = {**levels, **{k: v.sum(axis=-1) for k, v in comps.items()}}
     for name, values in econ.items():
-        blocks.append((name, np.repeat(countries, npair), np.tile(starts, nc),
-                       np.tile(ends, nc), np.full(nc * npair, ALL, dtype=object),
+        names.append(name)
+        blocks.append((len(names) - 1, np.repeat(np.arange(nc), npair), np.tile(starts, nc),
+                       np.tile(ends, nc), np.zeros(nc * npair, dtype=np.int64),
                        values.reshape(-1)))
     for name, values in comps.items():
-        blocks.append((name, np.repeat(countries, npair * ni), np.tile(np.repeat(starts, ni), nc),
-                       np.tile(np.repeat(ends, ni), nc),
-                       np.tile(np.asarray(industries, dtype=object), nc * npair),
-                       values.reshape(-1)))
-    frame = pd.DataFrame({
-        "country": np.concatenate([b[1] for b in blocks]),
-        "comparator": "",
-        "definition": definition,
-        "measure": measure,
+        if name not in names:
+            names.append(name)
+        blocks.append((names.index(name), np.repeat(np.arange(nc), npair * ni),
+                       np.tile(np.repeat(starts, ni), nc), np.tile(np.repeat(ends, ni), nc),
+                       np.tile(np.arange(1, ni + 1), nc * npair), values.reshape(-1)))
+    n = sum(len(b[5]) for b in blocks)
+    return pd.DataFrame({
+        "country": pd.Categorical.from_codes(np.concatenate([b[1] for b in blocks]),
+                                             categories=list(countries)),
+        "comparator": pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[""]),
+        "definition": pd.Categorical.from_codes(np.zeros(n, dtype=np.int8),
+                                                categories=[definition]),
+        "measure": pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[measure]),
         "start": np.concatenate([b[2] for b in blocks]).astype(np.int64),
         "end": np.concatenate([b[3] for b in blocks]).astype(np.int64),
-        "component": np.concatenate([np.full(len(b[5]), b[0], dtype=object) for b in blocks]),
-        "industry": np.concatenate([b[4] for b in blocks]),
+        "component": pd.Categorical.from_codes(
+            np.concatenate([np.full(len(b[5]), b[0], dtype=np.int64) for b in blocks]),
+            categories=names),
+        "industry": pd.Categorical.from_codes(np.concatenate([b[4] for b in blocks]),
+                                              categories=[ALL, *industries]),
         "value": np.concatenate([b[5] for b in blocks]),
     })
-    return frame
 
 
 def _sda_parts(panel: IntensityPanel, cubes: dict[str, dict[str, np.ndarray]],
