@@ -161,8 +161,14 @@ def bayes(
     print_bayes(result, plots)
     console.print(f"wrote {nc} ({_size(nc)}) and {js} ({_size(js)})")
     if strict and not result.passed:
-        raise EstimationError(f"{result.name}: convergence checks failed (--strict); see the "
-                              "diagnostics above")
+        from servmodel.bayes.diagnostics import is_available
+
+        checks = result.diagnostics.values()
+        failed = any(not c.get("passed") and is_available(c) for c in checks)
+        raise EstimationError(
+            f"{result.name}: convergence checks "
+            + ("failed" if failed else "could not all be made (R-hat needs 2+ chains)")
+            + " (--strict); see the diagnostics above")
 
 
 def _check_table_name(out: Path) -> None:
