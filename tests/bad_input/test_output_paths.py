@@ -62,12 +62,7 @@ def test_disk_full_while_writing(tmp_path, capsys, monkeypatch):
 def test_hausman_output_directory_missing_is_refused_before_fitting(tmp_path, capsys,
                                                                   monkeypatch, panel_file):
     monkeypatch.setattr(servmodel.frequentist, "hausman_from_specs", _must_not_run)
-    specs = []
-    for est in ("fe", "re"):
-        path = tmp_path / f"{est}.toml"
-        path.write_text(f'formula = "log(output) + trend"\n[data]\ndefinition = "standard"\n'
-                        f'[frequentist]\nestimator = "{est}"\n')
-        specs.append(path)
+    specs = _hausman_specs(tmp_path)
     out = tmp_path / "tests" / "hausman.json"
     expect_error(capsys, ["hausman", *specs, "--panel", panel_file, "--out", out], 2,
                  [str(out), "does not exist"], ["create it first"])
