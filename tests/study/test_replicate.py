@@ -95,3 +95,20 @@ def test_sensitivity_summary_counts_the_specifications(study):
     # quick: two measures and the whole sample only
     assert set(specs["measure"]) == {"direct", "total"} and set(specs["sample"]) == {"all"}
     assert (out / "figures" / "spec_curve_tech.png").is_file()
+
+
+def test_claim_level_checks_are_written_and_shown_beside_each_probability(study):
+    out, _ = study
+    table = pd.read_csv(out / "data" / "claim_ppc.csv", keep_default_na=False)
+    assert list(table.columns) == ["model", "statistic", "country", "year", "observed",
+                                   "mean", "low", "high", "p_value"]
+    assert set(table["model"]) == {"hier_beta", "pooled_beta"}  # every model of --quick
+    assert {"intensity", "trend", "tech_gradient", "rank"} <= set(table["statistic"])
+    gradient = table[table["statistic"] == "tech_gradient"]
+    assert (gradient["country"] == "").all() and (gradient["year"] == "").all()
+    report = (out / "report.md").read_text()
+    probabilities = [ln for ln in report.splitlines() if ln.startswith("- P(")]
+    assert probabilities
+    for line in probabilities:
+        assert " — check: " in line or "the model does not reproduce the data" in line, line
+    assert "figures/claim_ppc_flagship.png" in report

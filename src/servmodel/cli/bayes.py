@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
+from rich import box
 from rich.markup import escape
 from rich.table import Table
 
@@ -15,6 +17,7 @@ from servmodel.errors import EstimationError, UsageError
 from servmodel.options import IntervalKind, Sampler, validate_choice
 
 if TYPE_CHECKING:
+    from servmodel.bayes.claim_checks import ClaimChecks
     from servmodel.results.bayes import BayesResult
 
 SamplerOpt = Annotated[Optional[str], typer.Option(
@@ -107,8 +110,9 @@ def bayes(
     seed: Annotated[Optional[int], typer.Option("--seed", min=0)] = None,
     target_accept: Annotated[Optional[float], typer.Option("--target-accept")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when a convergence check "
-                                         "fails or cannot be made (R-hat needs 2+ chains); "
-                                         "files are still written.")] = False,
+                                         "fails or cannot be made (R-hat needs 2+ chains) or "
+                                         "the claim-level predictive checks fail; files are "
+                                         "still written.")] = False,
     progress: Annotated[bool, typer.Option("--progress/--no-progress",
                                            help="Show the sampler's progress.")] = True,
     interval: Annotated[str, typer.Option("--interval", help="eti or hdi.")] = "eti",
@@ -117,7 +121,8 @@ def bayes(
     """Fit a Bayesian hierarchical model and save its draws (netCDF) and summary (JSON).
 
     Prints the key parameters, the convergence diagnostics against the accepted thresholds
-    (R-hat < 1.01, ESS >= 400, no divergences, BFMI >= 0.3) with a verdict, and PSIS-LOO;
+    (R-hat < 1.01, ESS >= 400, no divergences, BFMI >= 0.3) with a verdict, PSIS-LOO, and
+    the claim-level predictive checks (coverage and verdict; details with `servmodel ppc`);
     saves trace/rank and posterior predictive check plots as PNG beside the draws.
 
     Examples:
@@ -129,6 +134,7 @@ def bayes(
       servmodel bayes models/pooled_beta.toml --sampler pymc --seed 7 --strict
     """
     from servmodel._fileio import check_output_file
+    from servmodel.bayes.claim_checks import claim_checks
     from servmodel.bayes.fit import fit_bayes, with_settings
     from servmodel.bayes.plots import ppc_plot, rank_plot
     from servmodel.cli.estimate import _panel
@@ -153,22 +159,36 @@ def bayes(
     settings = with_settings(model_spec.bayes.sampling, sampler=sampler, chains=chains,
                              draws=draws, tune=tune, seed=seed, target_accept=target_accept)
     data = _panel(panel, covariates)
+    started = time.perf_counter()
     result = fit_bayes(model_spec, data, settings, progress=progress, level=level,
                        interval=interval)
+    fit_seconds = time.perf_counter() - started
     nc, js = result.save(target)
     plots = [rank_plot(result.idata, rank_png),
              ppc_plot(result.idata, ppc_png, label=result.name)]
     print_bayes(result, plots)
+    # the checks reuse the fit's stored predictive draws: aggregation only, seconds at most
+    started = time.perf_counter()
+    checks = claim_checks(result)
+    check_seconds = time.perf_counter() - started
+    print_claim_checks(checks)
+    share = check_seconds / fit_seconds
+    console.print(f"claim-level checks took {check_seconds:.2f} s ({share:.1%} of the fit's "
+                  f"{fit_seconds:.1f} s)", markup=False, highlight=False)
     console.print(f"wrote {nc} ({_size(nc)}) and {js} ({_size(js)})")
-    if strict and not result.passed:
+    if strict and not (result.passed and checks.passed):
         from servmodel.bayes.diagnostics import is_available
 
-        checks = result.diagnostics.values()
-        failed = any(not c.get("passed") and is_available(c) for c in checks)
-        raise EstimationError(
-            f"{result.name}: convergence checks "
-            + ("failed" if failed else "could not all be made (R-hat needs 2+ chains)")
-            + " (--strict); see the diagnostics above")
+        problems = []
+        if not result.passed:
+            diag = result.diagnostics.values()
+            failed = any(not c.get("passed") and is_available(c) for c in diag)
+            problems.append("convergence checks " + (
+                "failed" if failed else "could not all be made (R-hat needs 2+ chains)"))
+        if not checks.passed:
+            problems.append("the claim-level predictive checks failed")
+        raise EstimationError(f"{result.name}: {' and '.join(problems)} (--strict); see the "
+                              "diagnostics and the claim-level verdict above")
 
 
 def _check_table_name(out: Path) -> None:
@@ -318,3 +338,96 @@ def contrast(
     if out is not None:
         write_table(rep.table(), out)
         console.print(f"wrote {out}")
+
+
+def print_claim_checks(checks: ClaimChecks, countries: tuple[str, ...] = ()) -> None:
+    """The coverage and verdict of the claim-level checks, and the rows of ``countries``
+    (and the technology gradient) as a table when given."""
+    console.print(f"claim-level predictive checks ({checks.n_draws} replicated data sets): "
+                  f"{checks.coverage.describe()}", markup=False, highlight=False)
+    console.print(f"claim-level verdict: {checks.verdict}", markup=False, highlight=False)
+    if not countries:
+        return
+    import pandas as pd
+
+    table = checks.table()
+    shown = table[table["country"].isin(countries) | (table["statistic"] == "tech_gradient")]
+    # two tables, so that each fits an 80-column terminal
+    by_year = shown[shown["statistic"] == "intensity"]
+    t = Table(title="Manufacturing intensity: observed against posterior predictive (95% "
+              "interval, two-sided p)", box=box.SIMPLE_HEAD)
+    for col in ("country", "year", "observed", "mean", "low", "high", "p"):
+        t.add_column(col, justify="left" if col == "country" else "right")
+    for r in by_year.itertuples(index=False):
+        t.add_row(escape(r.country), str(r.year), _fmt(r.observed), _fmt(r.mean),
+                  _fmt(r.low), _fmt(r.high), f"{r.p_value:.3f}")
+    console.print(t)
+    t = Table(title="Trends (per year), technology gradient, ranks (1 = highest)",
+              box=None, pad_edge=False)
+    for col in ("statistic", "country", "year", "observed", "mean", "low", "high", "p"):
+        t.add_column(col, justify="left" if col in ("statistic", "country") else "right",
+                     no_wrap=True)
+    for r in shown[shown["statistic"] != "intensity"].itertuples(index=False):
+        # slopes are small numbers: scientific notation keeps them short and readable
+        fmt = "{:.3g}" if r.statistic == "rank" else "{:.2e}"
+        t.add_row(r.statistic, escape(r.country), "" if pd.isna(r.year) else str(r.year),
+                  *(fmt.format(v) for v in (r.observed, r.mean, r.low, r.high)),
+                  f"{r.p_value:.3f}")
+    console.print(t)
+
+
+def ppc(
+    result: Annotated[Path, typer.Argument(help="A Bayesian result (.nc).")],
+    out: Annotated[Optional[Path], typer.Option(
+        "--out", help="Write the table of checks (CSV or Parquet).")] = None,
+    figure: Annotated[Optional[Path], typer.Option(
+        "--figure", help="Write the economies' trajectories with predictive bands (PNG).")]
+    = None,
+    country: Annotated[str, typer.Option(
+        "--country", help="Country whose trend, rank and coverage are checked apart.")]
+    = "KOR",
+    versus: Annotated[str, typer.Option(
+        "--versus", help="Comparators printed and drawn large, comma-separated.")]
+    = "MEX,CHN",
+) -> None:
+    """Claim-level posterior predictive checks: each economy's output-weighted
+    manufacturing intensity in each year, each economy's trend, the technology gradient
+    (claim C4's coefficient) and the country's rank, observed against replicated data.
+
+    Prints the coverage of the 50% and 95% predictive intervals, the verdict (passes when
+    at least 90% of economy-years, the country's trend and the technology gradient lie
+    inside their 95% intervals) and the rows of the country and its comparators.
+
+    Examples:
+
+      servmodel ppc hier_beta.nc --out hier_beta_claims.csv --figure hier_beta_claims.png
+    """
+    from servmodel._fileio import check_output_file, check_suffix, write_table
+    from servmodel.bayes.claim_checks import claim_checks
+
+    comps = tuple(v.strip() for v in versus.split(",") if v.strip())
+    if out is not None:
+        _check_table_name(out)
+        check_output_file(out)
+    if figure is not None:
+        check_suffix(figure, (".png",), "the figure is written as PNG", what="--figure")
+        check_output_file(figure)
+    r = load_draws(result)
+    countries = set(map(str, r.rows["country"])) if r.rows is not None else set()
+    if countries and country not in countries:
+        from servmodel.bayes.contrasts import _suggest
+
+        raise UsageError(f"--country {country} is not in the model's data"
+                         f"{_suggest(country, sorted(countries))}; it has "
+                         f"{', '.join(sorted(countries))}")
+    checks = claim_checks(r, focus=country)
+    console.rule(f"[bold]{escape(r.name)}[/bold]: claim-level posterior predictive checks")
+    print_claim_checks(checks, (country, *comps))
+    if out is not None:
+        write_table(checks.table(), out)
+        console.print(f"wrote {out}")
+    if figure is not None:
+        from servmodel.bayes.plots import claim_check_plot
+
+        claim_check_plot(checks, figure, highlight=(country, *comps))
+        console.print(f"figure: {figure}")

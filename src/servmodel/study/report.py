@@ -91,6 +91,67 @@ def _services_va_section(out: StudyOutputs, add) -> None:
     add("")
 
 
+def _check_note(checks, keys: tuple[tuple, ...]) -> str:
+    """`` (check: ...)`` for the claim-level checks of ``keys`` (statistic, country,
+    year); the rows missing from the checks are skipped."""
+    table = checks.table()
+    notes, outside = [], []
+    for statistic, country, year in keys:
+        rows = table[table["statistic"] == statistic]
+        if country is not None:
+            rows = rows[rows["country"] == country]
+        if year is not None:
+            rows = rows[rows["year"].astype(str) == str(year)]
+        if rows.empty:
+            continue
+        r = rows.iloc[0]
+        what = " ".join(str(v) for v in (statistic, country, year) if v not in (None, ""))
+        inside = r["low"] <= r["observed"] <= r["high"]
+        notes.append(f"{what} observed {r['observed']:.4g} in [{r['low']:.4g}, "
+                     f"{r['high']:.4g}]" if inside else
+                     f"{what} observed {r['observed']:.4g} outside [{r['low']:.4g}, "
+                     f"{r['high']:.4g}]")
+        if not inside:
+            outside.append(what)
+    if not notes:
+        return ""
+    if outside:
+        return (" — **the model does not reproduce the data** (" + "; ".join(notes) + ")")
+    return " — check: " + "; ".join(notes)
+
+
+def _claim_statistics(claim: str) -> tuple[tuple, ...]:
+    """The check statistics a claim probability is about."""
+    if "technology" in claim or "high-tech" in claim:
+        return (("tech_gradient", None, None),)
+    if "time slope" in claim:
+        country = claim.split("(")[1].split(" ")[0]
+        return (("trend", country if country != "common" else "KOR", None),)
+    if "intensity" in claim and "<" in claim:  # P(KOR intensity 2011 < 1995)
+        words = claim.strip("P()").replace("<", " ").split()
+        return (("intensity", words[0], words[2]), ("intensity", words[0], words[3]))
+    return ()
+
+
+def _claim_checks_section(out: StudyOutputs, add) -> None:
+    """Coverage of every Bayesian model's claim-level checks, and the flagship's figure."""
+    add("### Claim-level posterior predictive checks")
+    add("")
+    add("Replicated data sets from each model's posterior predictive distribution (Beta "
+        "noise and hurdle zeros included), aggregated with the observed output weights into "
+        "the quantities the claims are decided on: each economy's manufacturing intensity in "
+        "each year, its trend, the technology gradient of C4 and Korea's rank. Coverage of "
+        "the economy-year intensities and the verdict (`data/claim_ppc.csv` has every "
+        "statistic with its interval and predictive p-value; `servmodel ppc RESULT.nc` "
+        "prints the same for any fit):")
+    add("")
+    for name, c in out.claim_checks.items():
+        add(f"- `{name}`: {c.coverage.describe()}. {c.verdict}")
+    add("")
+    add(f"![Claim-level checks of the flagship]({out.figures['claim_ppc']})")
+    add("")
+
+
 def _decomposition_section(out: StudyOutputs, add) -> None:
     """How much of Korea's fall and of its gaps is industry mix."""
     change, *gaps = out.decompositions[("standard", "direct")]
@@ -185,13 +246,28 @@ def write_report(out: StudyOutputs, command: str) -> Path:
             f"({flagship.info['definition']} definition, {flagship.info['measure']} "
             f"coefficient):")
         add("")
+        checks = out.claim_checks.get(flagship.name)
+        check = (lambda *keys: _check_note(checks, keys)) if checks is not None else \
+            (lambda *keys: "")
         for c in rep.contrasts:
             add(f"- P(KOR below {c.comparator} in {c.year}) = {c.prob_below:.3f}; difference "
-                f"{c.difference_mean:+.4f} [{c.difference_low:+.4f}, {c.difference_high:+.4f}]")
-        add(f"- P(KOR lowest of {rep.n_economies} economies) = {rep.prob_lowest:.3f}")
+                f"{c.difference_mean:+.4f} [{c.difference_low:+.4f}, {c.difference_high:+.4f}]"
+                + check(("intensity", "KOR", c.year), ("intensity", c.comparator, c.year)))
+        last = max(c.year for c in rep.contrasts) if rep.contrasts else None
+        add(f"- P(KOR lowest of {rep.n_economies} economies) = {rep.prob_lowest:.3f}"
+            + check(("rank", "KOR", last)))
         for claim, p in rep.claims.items():
-            add(f"- {claim} = {p:.3f}")
+            add(f"- {claim} = {p:.3f}" + check(*_claim_statistics(claim)))
         add("")
+        if checks is not None:
+            add("Each probability is followed by the claim-level posterior predictive check "
+                "of the statistic it is about (observed value against its 95% posterior "
+                "predictive interval, replicated shares aggregated with the observed output "
+                "weights; see below); where the observed value lies outside, the model does "
+                "not reproduce the data and the probability is not evidence. The "
+                "probabilities themselves are about the model's expected intensity "
+                "(without the Beta noise of the shares), the checks about replicated data.")
+            add("")
     add("## Korea against its comparators")
     add("")
     add(f"![Korea against its comparators]({out.figures['comparators']})")
@@ -258,6 +334,8 @@ def write_report(out: StudyOutputs, command: str) -> Path:
         add("")
         add(f"![Posterior predictive check]({out.figures['ppc']})")
         add("")
+        if out.claim_checks:
+            _claim_checks_section(out, add)
     if out.sensitivity is not None:
         _sensitivity_section(out, add)
     add("## Files")

@@ -68,6 +68,7 @@ class StudyOutputs:
     comparators_by_measure: dict[str, pd.DataFrame] = field(default_factory=dict)
     services_va: pd.DataFrame | None = None
     decompositions: dict = field(default_factory=dict)
+    claim_checks: dict = field(default_factory=dict)
     ranks: pd.DataFrame | None = None
     panel_results: dict = field(default_factory=dict)
     bayes_results: dict = field(default_factory=dict)
@@ -317,6 +318,17 @@ def _bayesian_stages(out: StudyOutputs, panel: IntensityPanel,
     flagship = out.bayes_results[settings.bayes_models[0]]
     out.figures["ppc"] = _rel(out, ppc_plot(flagship.idata, root / "figures" / "ppc_flagship.png",
                                             label=flagship.name))
+
+    stage("claim-level posterior predictive checks")
+    from servmodel.bayes.claim_checks import claim_checks
+    from servmodel.bayes.plots import claim_check_plot
+
+    out.claim_checks = {name: claim_checks(r) for name, r in out.bayes_results.items()}
+    write_table(pd.concat([c.table() for c in out.claim_checks.values()], ignore_index=True),
+                root / "data" / "claim_ppc.csv")
+    _rel(out, root / "data" / "claim_ppc.csv")
+    out.figures["claim_ppc"] = _rel(out, claim_check_plot(
+        out.claim_checks[flagship.name], root / "figures" / "claim_ppc_flagship.png"))
 
     stage("model comparison")
     out.comparison = compare_models({k: r.idata for k, r in out.bayes_results.items()})
