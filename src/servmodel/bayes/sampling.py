@@ -46,6 +46,27 @@ def quiet_forward_sampling() -> Iterator[None]:
         logger.setLevel(before)
 
 
+@contextmanager
+def strict_numba_math() -> Iterator[None]:
+    """Compile PyTensor's numba functions without fastmath within the block.
+
+    With fastmath, LLVM may reorder floating-point sums, and a function compiled afresh
+    and the same function loaded from PyTensor's compile cache can then differ in the
+    last bits of the log density (1.8e-12 for ``hier_logitnormal``). NUTS compares log
+    densities to accept or reject, so such a difference changes the draws after a few
+    hundred iterations: the same seed gave different posteriors on a fresh machine than
+    on one whose cache was warm. Strict IEEE arithmetic gives the same bits either way.
+    """
+    import pytensor
+
+    before = pytensor.config.numba__fastmath
+    pytensor.config.numba__fastmath = False
+    try:
+        yield
+    finally:
+        pytensor.config.numba__fastmath = before
+
+
 def _cores(chains: int) -> int:
     return max(1, min(chains, os.cpu_count() or 1))
 
@@ -61,7 +82,8 @@ def sample(model: pm.Model, settings: SamplerSettings, progress: bool = False) -
         import nutpie
 
         start = time.perf_counter()
-        compiled = nutpie.compile_pymc_model(model)
+        with strict_numba_math():
+            compiled = nutpie.compile_pymc_model(model)
         compiled_at = time.perf_counter()
         try:
             idata = nutpie.sample(compiled, draws=s.draws, tune=s.tune, chains=s.chains,
