@@ -31,7 +31,10 @@ def setup_logging(verbose: bool, quiet: bool) -> None:
 
 SourceOpt = Annotated[
     str,
-    typer.Option("--source", help="'wiod2013' (embedded) or a long-format IO table CSV/Parquet."),
+    typer.Option("--source", help="'wiod2013' (embedded), a long-format IO table CSV/Parquet, "
+                 "or a published release as downloaded: wiod2016:DIR (WIOD 2016 .xlsb or "
+                 ".RData files), icio:PATH (an OECD ICIO 2021 or 2023 directory or CSV file), "
+                 "adb:PATH (an ADB MRIO .xlsx workbook or a directory of them)."),
 ]
 DefinitionOpt = Annotated[
     str,

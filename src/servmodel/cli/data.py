@@ -67,6 +67,10 @@ def _quiet() -> bool:
 
 def select_panel(panel: IntensityPanel, definition: str, years: str | None) -> IntensityPanel:
     """Keep the requested definitions and years of a panel read from a file."""
+    if len(panel.sources) > 1:
+        raise DataError(f"{panel.source}: stacks the table sources {', '.join(panel.sources)}; "
+                        "summarize the panel of each source (the files given to "
+                        "`servmodel data stack`)")
     f = panel.frame
     keep = np.ones(len(f), dtype=bool)
     if definition != "all":
@@ -111,6 +115,10 @@ def build(
       servmodel data build --definition c27,c28,c30 --covariates rd.csv --out panel.csv
 
       servmodel data build --source my_table.csv --mapping sectors.csv --out mine.csv
+
+      servmodel data build --source icio:ICIO2023/ --years 2015-2020 --out icio.csv
+
+      servmodel data build --source wiod2016:WIOTS_in_R/ --out wiod2016.csv
     """
     from servmodel._fileio import check_output_file, table_format
 
@@ -130,6 +138,48 @@ def build(
 def _count(n: int, one: str, many: str) -> str:
     """``1 country``, ``2 countries``."""
     return f"{n} {one if n == 1 else many}"
+
+
+@app.command("stack")
+def stack(
+    panels: Annotated[list[Path], typer.Argument(
+        help="Panel files written by `servmodel data build`, one per table source.",
+        show_default=False)],
+    out: Annotated[Path, typer.Option("--out", help="Output file: .csv or .parquet.")],
+    names: Annotated[Optional[str], typer.Option(
+        "--names", help="The source name of each panel, joined by commas (default: the "
+        "file names without their suffix).", show_default=False)] = None,
+) -> None:
+    """Put panels of different table sources side by side, with a `source` column.
+
+    A model spec picks one source with `source = "NAME"` in its \\[data] section, so that
+    the same model can be fitted to each series (say WIOD 2013, 1995-2011, and a Rev. 4
+    release over the years it covers).
+
+    Examples:
+
+      servmodel data build --out wiod2013.csv
+
+      servmodel data build --source icio:ICIO2023/ --out icio2023.csv
+
+      servmodel data stack wiod2013.csv icio2023.csv --out both.csv
+    """
+    from servmodel._fileio import check_output_file, table_format
+    from servmodel.intensity import stack_panels
+
+    table_format(out)
+    check_output_file(out)
+    labels = ([n.strip() for n in names.split(",")] if names is not None
+              else [p.stem for p in panels])
+    if names is None and len(set(labels)) != len(labels):
+        raise UsageError(f"the panel files {', '.join(str(p) for p in panels)} share a name; "
+                         "give each a source name with --names, e.g. --names wiod2013,icio2023")
+    stacked = stack_panels([read_panel(p) for p in panels], labels)
+    stacked.write(out)
+    parts = []
+    for name, rows in stacked.frame.groupby("source", sort=False):
+        parts.append(f"{name} ({len(rows):,} rows, {rows['year'].min()}-{rows['year'].max()})")
+    console.print(f"wrote {out}: {len(stacked.frame):,} rows from {', '.join(parts)}")
 
 
 @app.command("summary")

@@ -18,6 +18,7 @@ from servmodel.intensity.panel import (
     IntensityPanel,
     build_panel,
     read_panel,
+    stack_panels,
 )
 from servmodel.intensity.sources import EMBEDDED, panel_from_source
 
@@ -41,6 +42,7 @@ __all__ = [
     "read_panel",
     "read_sector_mapping",
     "resolve_definitions",
+    "stack_panels",
     "supplier_requirements",
     "wiod_classification",
     "wiod_country_info",

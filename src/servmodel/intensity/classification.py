@@ -48,6 +48,12 @@ class IndustryClassification:
     export_categories
         Final-demand categories that are exports (a national table's only source of
         exports; a multi-regional table's exports are its sales to other economies).
+    definitions
+        The literature's named producer-service definitions (``kibs``, ``producer``,
+        ``standard``, ``broad``) in this classification's own codes, for tables whose
+        codes are not WIOD 2013's (empty: the WIOD registry of
+        :mod:`servmodel.intensity.definitions` applies). See
+        :func:`servmodel.intensity.rev4.rev4_classification`.
     """
 
     manufacturing: tuple[str, ...]
@@ -56,10 +62,13 @@ class IndustryClassification:
     names: Mapping[str, str] = field(default_factory=dict)
     source: str = "<memory>"
     export_categories: tuple[str, ...] = ()
+    definitions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "tech", MappingProxyType(dict(self.tech)))
         object.__setattr__(self, "names", MappingProxyType(dict(self.names)))
+        object.__setattr__(self, "definitions", MappingProxyType(
+            {name: tuple(codes) for name, codes in self.definitions.items()}))
         for code in self.manufacturing:
             level = self.tech.get(code)
             if level not in TECH_LEVELS:
@@ -71,7 +80,9 @@ class IndustryClassification:
     def check_covers(self, industries: tuple[str, ...], source: str) -> None:
         """Raise ``DataError`` unless every classified code is an industry of the table."""
         known = set(industries)
-        missing = [c for c in (*self.manufacturing, *self.producer_services) if c not in known]
+        named = (c for codes in self.definitions.values() for c in codes)
+        missing = [c for c in dict.fromkeys((*self.manufacturing, *self.producer_services, *named))
+                   if c not in known]
         if missing:
             raise DataError(
                 f"{source}: classification {self.source} names industries not in the table: "

@@ -6,11 +6,15 @@ The four named sets follow ``data/wiod2013/README.md``:
 - ``producer``: c28, c29, c30 (Browning and Singelmann's FIRE plus business services);
 - ``standard``: c20 wholesale, c23-c26 transport, c27, c28, c29, c30;
 - ``broad``: ``standard`` plus c19 motor-vehicle trade and c21 retail.
+
+A classification of another industry list (ISIC Rev.4 releases, see
+:mod:`servmodel.intensity.rev4`) carries the same four names in its own codes
+(:attr:`IndustryClassification.definitions`); :func:`named_definitions` picks them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -46,6 +50,21 @@ REGISTRY = MappingProxyType(
 MAPPING_DEFINITION = "mapping"
 
 
+def named_definitions(classification: IndustryClassification) -> Mapping[str, ServiceDefinition]:
+    """The named definitions that apply to a classification's tables.
+
+    The WIOD 2013 registry, unless the classification carries the named sets in its own
+    codes (:attr:`IndustryClassification.definitions`), which then replace it.
+    """
+    if not classification.definitions:
+        return REGISTRY
+    return MappingProxyType({
+        name: ServiceDefinition(name, tuple(codes),
+                                REGISTRY[name].description if name in REGISTRY else "")
+        for name, codes in classification.definitions.items()
+    })
+
+
 def resolve_definitions(
     request: str | Sequence[str],
     industries: Sequence[str],
@@ -76,10 +95,11 @@ def resolve_definitions(
     """
     tokens = definition_tokens(request)
     known = set(industries)
+    registry = named_definitions(classification)
     if tokens == ["all"]:
         if classification.producer_services:
             tokens = [MAPPING_DEFINITION]
-        elif not any(c in known for d in REGISTRY.values() for c in d.codes):
+        elif not any(c in known for d in registry.values() for c in d.codes):
             # a user's own codes: the literature's sets (WIOD codes) cannot apply, so the
             # mapping file is what lacks producer services, not the table
             raise DataError(
@@ -90,8 +110,8 @@ def resolve_definitions(
                 f"{','.join(sorted(known, key=lambda c: (len(c), c))[:3])}"
             )
         else:
-            tokens = list(REGISTRY)
-    names = set(REGISTRY) | {MAPPING_DEFINITION}
+            tokens = list(registry)
+    names = set(registry) | {MAPPING_DEFINITION}
     if all(t in names for t in tokens):
         out = []
         for t in dict.fromkeys(tokens):
@@ -104,7 +124,7 @@ def resolve_definitions(
                 out.append(ServiceDefinition(t, classification.producer_services,
                                              f"producer services of {classification.source}"))
             else:
-                out.append(REGISTRY[t])
+                out.append(registry[t])
         for d in out:
             _check_codes(d.codes, known, f"definition {d.name!r}")
         return tuple(out)

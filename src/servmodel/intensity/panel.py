@@ -58,10 +58,20 @@ SCOPES: tuple[str, ...] = ("manufacturing", "economy")
 # weights of the aggregates: gross output, or gross exports (the TiVA form of the value-added
 # measures: the services value-added share of gross exports)
 WEIGHTS: tuple[str, ...] = ("output", "exports")
+# the optional column of a stacked panel (`servmodel data stack`): which table source each
+# row was built from; with it a country, industry, year and definition may appear once per
+# source
+SOURCE_COLUMN = "source"
 # text columns of a panel file, read as written: only an empty cell is missing, so that a
 # country code such as NA (Namibia) stays a code
-TEXT_COLUMNS: tuple[str, ...] = ("country", "industry", "definition", "tech")
+TEXT_COLUMNS: tuple[str, ...] = ("country", "industry", "definition", "tech", SOURCE_COLUMN)
 CUSTOM_PREFIX = "custom:"
+
+
+def key_columns(frame: pd.DataFrame) -> tuple[str, ...]:
+    """The columns that name a row: :data:`KEY_COLUMNS`, and ``source`` in a stacked
+    panel."""
+    return (*KEY_COLUMNS, SOURCE_COLUMN) if SOURCE_COLUMN in frame.columns else KEY_COLUMNS
 
 
 @dataclass(frozen=True, eq=False)
@@ -85,6 +95,9 @@ class IntensityPanel:
         Producer-service codes of each definition.
     source
         Where the tables came from.
+
+    A stacked panel (:func:`stack_panels`) has one more text column, ``source``, naming
+    the table source of each row; its keys are unique per source.
     """
 
     frame: pd.DataFrame
@@ -103,7 +116,15 @@ class IntensityPanel:
     @property
     def covariates(self) -> tuple[str, ...]:
         """Columns merged in beside the standard panel columns."""
-        return tuple(c for c in self.frame.columns if c not in PANEL_COLUMNS)
+        return tuple(c for c in self.frame.columns
+                     if c not in PANEL_COLUMNS and c != SOURCE_COLUMN)
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The table sources of a stacked panel, in order of appearance (empty otherwise)."""
+        if SOURCE_COLUMN not in self.frame.columns:
+            return ()
+        return tuple(str(s) for s in pd.unique(self.frame[SOURCE_COLUMN]))
 
     def fingerprint(self) -> str:
         """SHA-256 of the panel's contents (stable across runs and file formats)."""
@@ -141,15 +162,17 @@ def validate_panel_frame(frame: pd.DataFrame, source: str) -> None:
             f"{source}: not an intensity panel; missing column(s) {', '.join(missing)}. "
             "Build one with `servmodel data build --out FILE`"
         )
-    dup = frame.duplicated(list(KEY_COLUMNS)).to_numpy()
+    keys = list(key_columns(frame))
+    dup = frame.duplicated(keys).to_numpy()
     if dup.any():
         second = int(np.flatnonzero(dup)[0])
-        row = frame[list(KEY_COLUMNS)].iloc[second]
-        same = (frame[list(KEY_COLUMNS)] == row).all(axis=1).to_numpy()
+        row = frame[keys].iloc[second]
+        same = (frame[keys] == row).all(axis=1).to_numpy()
         first = int(np.flatnonzero(same)[0]) if same.any() else second
+        per = " per source" if SOURCE_COLUMN in keys else ""
         raise DataError(
             f"{source}: data rows {first + 1} and {second + 1}: duplicate panel key "
-            f"{tuple(row)}; each country, industry, year and definition may appear once"
+            f"{tuple(row)}; each country, industry, year and definition may appear once{per}"
         )
 
 
@@ -176,6 +199,65 @@ def read_panel(path: str | os.PathLike[str]) -> IntensityPanel:
     frame = read_table(p, what="panel file", dtype=dict.fromkeys(TEXT_COLUMNS, str),
                        literal=TEXT_COLUMNS)
     return IntensityPanel(frame=check_panel_file(frame, str(p)), source=str(p))
+
+
+def stack_panels(panels: Sequence[IntensityPanel], names: Sequence[str]) -> IntensityPanel:
+    """Put panels built from different table sources side by side, in one panel.
+
+    The rows of each panel are kept as they are and labelled with its name in a ``source``
+    column, so that, say, WIOD 2013 (1995-2011, ISIC Rev. 3 industries) and a Rev. 4
+    release (WIOD 2016 or an ICIO edition) stand in one file over the years they share. A
+    model picks one source with ``[data] source`` (see :mod:`servmodel.spec`): the two
+    series are not one panel, since their industries and tables differ.
+
+    Parameters
+    ----------
+    panels
+        Two or more panels (as :func:`read_panel` or :func:`build_panel` return them), none
+        of them stacked already.
+    names
+        The source name of each panel, e.g. ``wiod2013`` and ``icio2023``.
+
+    Returns
+    -------
+    IntensityPanel
+        The rows of every panel, with ``source`` as the first column; covariates that a
+        panel lacks are empty in its rows.
+
+    Raises
+    ------
+    UsageError
+        Fewer than two panels, names that do not match them one to one, or a blank or
+        repeated name.
+    DataError
+        A panel that stacks sources already.
+    """
+    if isinstance(panels, IntensityPanel) or not all(
+            isinstance(p, IntensityPanel) for p in panels):
+        raise UsageError("panels must be a list of IntensityPanel objects")
+    if len(panels) < 2:
+        raise UsageError("give at least two panels to stack")
+    names = [str(n).strip() for n in names]
+    if len(names) != len(panels):
+        raise UsageError(f"{len(names)} source names for {len(panels)} panels; give one name "
+                         "per panel")
+    if not all(names) or len(set(names)) != len(names):
+        raise UsageError(f"source names {', '.join(map(repr, names))}: each panel needs a name "
+                         "of its own")
+    frames = []
+    for panel, name in zip(panels, names, strict=True):
+        if SOURCE_COLUMN in panel.frame.columns:
+            raise DataError(f"{panel.source}: stacks the sources {', '.join(panel.sources)} "
+                            "already; stack the panels it was made from, all at once")
+        frame = panel.frame.copy()
+        frame.insert(0, SOURCE_COLUMN, name)
+        frames.append(frame)
+    frame = pd.concat(frames, ignore_index=True, sort=False)
+    frame["tech"] = pd.Categorical(frame["tech"].astype(str), categories=TECH_LEVELS,
+                                   ordered=True)
+    frame["oecd"] = frame["oecd"].astype("boolean")
+    return IntensityPanel(frame=frame, source="stack of " + ", ".join(
+        f"{n} ({p.source})" for p, n in zip(panels, names, strict=True)))
 
 
 def check_panel_file(frame: pd.DataFrame, source: str) -> pd.DataFrame:
@@ -217,7 +299,9 @@ def check_panel_file(frame: pd.DataFrame, source: str) -> pd.DataFrame:
                         "`servmodel data build --out FILE`")
     out = frame.copy(deep=False)
 
-    for col in ("country", "industry", "definition"):
+    for col in ("country", "industry", "definition", SOURCE_COLUMN):
+        if col not in out.columns:
+            continue  # source: only in a stacked panel
         if not (pd.api.types.is_string_dtype(out[col])
                 or isinstance(out[col].dtype, pd.CategoricalDtype)):
             # e.g. numeric industry codes of a Parquet file: the panel's codes are text
@@ -226,8 +310,9 @@ def check_panel_file(frame: pd.DataFrame, source: str) -> pd.DataFrame:
         if blank.any():
             raise DataError(
                 f"{source}: data row {_first(blank) + 1}, column {col!r}: {col} is missing; "
-                "every row needs its country, industry, year and definition (fill in the "
-                "cell, or rebuild the panel with `servmodel data build`)")
+                "every row needs its country, industry, year and definition (and, in a "
+                "stacked panel, its source; fill in the cell, or rebuild the panel with "
+                "`servmodel data build`)")
     years, bad = whole_numbers(out["year"])
     if bad.any():
         i = _first(bad)
@@ -247,7 +332,7 @@ def check_panel_file(frame: pd.DataFrame, source: str) -> pd.DataFrame:
     validate_panel_frame(out, source)  # unique keys, now that every key is valid
 
     def where(i: int, col: str) -> str:
-        key = " ".join(str(out[k].iloc[i]) for k in KEY_COLUMNS)
+        key = " ".join(str(out[k].iloc[i]) for k in key_columns(out))
         return f"{source}: data row {i + 1} ({key}), column {col!r}"
 
     for col in (*MEASURES, "output", "exports"):
@@ -307,7 +392,7 @@ def check_panel_file(frame: pd.DataFrame, source: str) -> pd.DataFrame:
 
     out["oecd"] = _oecd(out["oecd"], where)
 
-    for col in (c for c in out.columns if c not in PANEL_COLUMNS):
+    for col in (c for c in out.columns if c not in PANEL_COLUMNS and c != SOURCE_COLUMN):
         if pd.api.types.is_bool_dtype(out[col]):
             continue
         values = _numbers(out, col, where, "covariates are numeric; remove the column or "

@@ -13,6 +13,7 @@ import pandas as pd
 from servmodel.errors import DataError, UsageError
 from servmodel.intensity._checks import path_argument
 from servmodel.intensity.classification import (
+    CountryInfo,
     IndustryClassification,
     read_country_info,
     read_sector_mapping,
@@ -23,6 +24,7 @@ from servmodel.intensity.covariates import merge_covariates, read_covariates
 from servmodel.intensity.definitions import definition_tokens
 from servmodel.intensity.panel import IntensityPanel, build_panel
 from servmodel.io import WIOD_YEARS, IOTable, iter_wiod2013, read_io_long
+from servmodel.io.sources import Release, ReleaseTables, open_release, split_source
 from servmodel.options import parse_years
 
 EMBEDDED = "wiod2013"
@@ -38,13 +40,18 @@ def panel_from_source(
     progress: Callable[[int], None] | None = None,
     on_progress: Callable[[int, int | None], None] | None = None,
 ) -> IntensityPanel:
-    """Build an intensity panel from the embedded WIOD tables or a long-format IO file.
+    """Build an intensity panel from the embedded WIOD tables, a long-format IO file or a
+    publisher's release.
 
     Parameters
     ----------
     source
-        ``"wiod2013"`` for the embedded tables, or the path of a long-format CSV/Parquet
-        table (see :func:`servmodel.io.read_io_long`).
+        ``"wiod2013"`` for the embedded tables, the path of a long-format CSV/Parquet
+        table (see :func:`servmodel.io.read_io_long`), or a release as downloaded,
+        ``"wiod2016:DIR"``, ``"icio:PATH"`` or ``"adb:PATH"`` (see
+        :mod:`servmodel.io.sources`); a release's industries are classified by the Rev. 4
+        classification of its edition (ADB's by the WIOD 2013 one) unless ``mapping`` is
+        given.
     years
         Years to use (``"1995-2011"``, a list); default all.
     definitions
@@ -52,7 +59,8 @@ def panel_from_source(
     mapping
         Sector mapping file (required for a user table whose industries are not WIOD's).
     countries
-        Country file with OECD accession years (``code,name,oecd_member_since``).
+        Country file with OECD accession years (``code,name,oecd_member_since``); default
+        WIOD 2013's for the embedded tables and ``data/rev4/countries.csv`` for a release.
     covariates
         CSV or Parquet of covariates (or a DataFrame) to merge (see
         :func:`merge_covariates`).
@@ -64,10 +72,13 @@ def panel_from_source(
     Raises
     ------
     UsageError
-        An argument of the wrong kind (a path that is not a path, a fractional year).
+        An argument of the wrong kind (a path that is not a path, a fractional year), a
+        release of an unknown kind, or a release whose reader package is not installed.
     DataError
-        A missing or malformed table, mapping, country or covariate file, or a table of
-        one's own in which a country-industry's intermediate inputs exceed its gross output.
+        A missing or malformed table, mapping, country or covariate file, a table of one's
+        own in which a country-industry's intermediate inputs exceed its gross output, or a
+        release's file that is missing, of another release or edition, cut short, labelled
+        otherwise or not adding up to its published totals.
     """
     if not isinstance(source, str):
         source = path_argument(source, "source")
@@ -82,14 +93,20 @@ def panel_from_source(
     # a bad covariate file fails before the build, not after it
     extra = read_covariates(covariates) if covariates is not None else None
     tables, classification = _tables(source, wanted, mapping)
-    if str(source) == EMBEDDED:
-        info = read_country_info(countries) if countries else wiod_country_info()
+    release = tables.release if isinstance(tables, ReleaseTables) else None
+    if countries:
+        info: CountryInfo | None = read_country_info(countries)
+    elif str(source) == EMBEDDED:
+        info = wiod_country_info()
     else:
-        info = read_country_info(countries) if countries else None
-    panel = build_panel(tables, classification, info, definitions, progress=progress,
-                        on_progress=on_progress)
+        info = _release_countries() if release is not None else None
+    exclude = (release.rest_of_world,) if release is not None else ("RoW",)
+    panel = build_panel(tables, classification, info, definitions, exclude_countries=exclude,
+                        progress=progress, on_progress=on_progress)
     if str(source) == EMBEDDED:
         panel = dataclasses.replace(panel, source="WIOD 2013 (embedded)")
+    elif release is not None:
+        panel = dataclasses.replace(panel, source=release.label)
     if extra is not None:
         panel, _ = merge_covariates(panel, extra)
     return panel
@@ -97,7 +114,7 @@ def panel_from_source(
 
 def _tables(source: str | os.PathLike[str], wanted: Sequence[int] | None,
             mapping: str | os.PathLike[str] | None,
-            ) -> tuple[_EmbeddedYears | list[IOTable], IndustryClassification]:
+            ) -> tuple[_EmbeddedYears | ReleaseTables | list[IOTable], IndustryClassification]:
     """The tables of the years ``wanted`` (all when ``None``) and the classification."""
     if str(source) == EMBEDDED:
         if wanted is not None:
@@ -109,6 +126,11 @@ def _tables(source: str | os.PathLike[str], wanted: Sequence[int] | None,
                 )
         classification = read_sector_mapping(mapping) if mapping else wiod_classification()
         return _EmbeddedYears(WIOD_YEARS if wanted is None else wanted), classification
+    if split_source(source) is not None:
+        release = open_release(str(source), wanted)
+        classification = (read_sector_mapping(mapping) if mapping
+                          else _release_classification(release))
+        return release.tables(wanted), classification
     path = Path(source)
     if not path.exists():
         raise DataError(f"input-output table {path} does not exist; check the path, or use "
@@ -145,7 +167,8 @@ def value_added_origin_from_source(
     year
         The year of the table.
     source
-        ``"wiod2013"`` or a long-format table (as for :func:`panel_from_source`).
+        ``"wiod2013"``, a long-format table or a release (as for
+        :func:`panel_from_source`).
     definition
         The producer-service definition whose industries are flagged ``service``.
     mapping
@@ -179,6 +202,25 @@ def value_added_origin_from_source(
                                   export_categories=classification.export_categories)
     frame.insert(2, "definition", resolved.name)
     return frame
+
+
+def _release_classification(release: Release) -> IndustryClassification:
+    """The industry classification of a release's edition: the Rev. 4 classifications of
+    WIOD 2016 and the ICIO editions, WIOD 2013's for the ADB tables (whose 35 industries
+    are WIOD 2013's)."""
+    if release.edition == "adb":
+        return wiod_classification()
+    from servmodel.intensity.rev4 import rev4_classification
+
+    return rev4_classification(release.edition)
+
+
+def _release_countries() -> CountryInfo:
+    """Names and OECD accession years of the releases' economies (ISO-3 codes, the ADB
+    tables' included)."""
+    from servmodel.intensity.rev4 import rev4_country_info
+
+    return rev4_country_info()
 
 
 class _EmbeddedYears:

@@ -17,6 +17,8 @@ one estimator-family section (``[frequentist]`` here, ``[bayes]`` for Bayesian m
     exclude_countries = []
     years = "all"                            # or "1995-2011", or [2000, 2005]
     industries = "all"                       # or ["c9", "c13", "c14"]
+    source = "wiod2013"                      # a stacked panel only (servmodel data
+                                             # stack): the table source to use
 
     [dependent]
     transform = "log"                        # level | log | logit

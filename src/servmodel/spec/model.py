@@ -93,6 +93,9 @@ class DataSelection:
         Years to keep; ``None`` keeps every year.
     industries
         Manufacturing industry codes to keep; ``None`` keeps every industry.
+    panel_source
+        The table source to use in a stacked panel (``servmodel data stack``), written
+        ``source = "..."`` in TOML; ``None`` for a panel of one source.
     """
 
     definition: str
@@ -101,6 +104,7 @@ class DataSelection:
     exclude_countries: tuple[str, ...] = ()
     years: tuple[int, ...] | None = None
     industries: tuple[str, ...] | None = None
+    panel_source: str | None = None
     source: str = field(default="<memory>", compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -117,10 +121,14 @@ class DataSelection:
             raise _fail(s, "[data] years", "no year given; write e.g. '1995-2011' or 'all'")
         if self.industries is not None and not self.industries:
             raise _fail(s, "[data] industries", "empty list; use 'all' or industry codes")
+        if self.panel_source is not None and (not isinstance(self.panel_source, str)
+                                              or not self.panel_source.strip()):
+            raise _fail(s, "[data] source", "give the name of a table source of the stacked "
+                        "panel, e.g. 'wiod2013'")
 
     def to_dict(self) -> dict[str, Any]:
         """The section as TOML-shaped data (read back by the spec parser)."""
-        return {
+        out: dict[str, Any] = {
             "definition": self.definition,
             "measure": self.measure,
             "countries": list(self.countries),
@@ -128,6 +136,9 @@ class DataSelection:
             "years": "all" if self.years is None else list(self.years),
             "industries": "all" if self.industries is None else list(self.industries),
         }
+        if self.panel_source is not None:
+            out["source"] = self.panel_source
+        return out
 
 
 @dataclass(frozen=True)

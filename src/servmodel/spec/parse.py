@@ -29,7 +29,8 @@ from servmodel.spec.model import (
 
 TOP_KEYS = ("name", "description", "formula", "data", "dependent", "frequentist", "bayes")
 SECTION_KEYS: Mapping[str, tuple[str, ...]] = {
-    "data": ("definition", "measure", "countries", "exclude_countries", "years", "industries"),
+    "data": ("definition", "measure", "countries", "exclude_countries", "years", "industries",
+             "source"),
     "dependent": ("transform", "zeros", "offset"),
     "frequentist": ("estimator", "effects", "cov", "cluster", "kernel", "bandwidth", "weights",
                     "small_sample"),
@@ -246,6 +247,10 @@ def _data(table: Mapping[str, Any] | None, source: str) -> DataSelection:
     industries = _str_list(table, "industries", source, label("industries"), "['c9', 'c14']")
     if industries is not None and industries != ("all",):
         kwargs["industries"] = industries
+    panel_source = _get(table, "source", source, label("source"), str,
+                        "the name of a table source of a stacked panel, such as 'wiod2013'")
+    if panel_source is not None:
+        kwargs["panel_source"] = panel_source
     return DataSelection(**kwargs)
 
 

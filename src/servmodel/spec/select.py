@@ -72,6 +72,8 @@ class PanelCodes:
         Years (int64).
     oecd
         OECD membership as 1.0 / 0.0, NaN where unknown.
+    source
+        The coded ``source`` column of a stacked panel; ``None`` for a panel of one source.
     """
 
     definition: Coded
@@ -79,6 +81,7 @@ class PanelCodes:
     industry: Coded
     year: np.ndarray
     oecd: np.ndarray
+    source: Coded | None = None
 
     @classmethod
     def of(cls, frame: pd.DataFrame) -> PanelCodes:
@@ -92,6 +95,7 @@ class PanelCodes:
             industry=Coded.of(frame["industry"]),
             year=frame["year"].to_numpy(dtype=np.int64),
             oecd=oecd_values,
+            source=Coded.of(frame["source"]) if "source" in frame.columns else None,
         )
 
 
@@ -153,7 +157,12 @@ def select_rows(panel: pd.DataFrame | PanelCodes, sel: DataSelection,
     if k is None:
         raise SpecError(f"{source}: [data] definition: {sel.definition!r} is not in the panel; "
                         f"it holds {', '.join(codes.definition.labels)}")
-    base = np.flatnonzero(codes.definition.codes == k)
+    in_definition = codes.definition.codes == k
+    of_source = _source_rows(codes, sel, source)
+    base = np.flatnonzero(in_definition if of_source is None else in_definition & of_source)
+    if len(base) == 0:
+        raise SpecError(f"{source}: [data] definition: {sel.definition!r} is not in the rows "
+                        f"of source {sel.panel_source!r}; choose a definition of that source")
     keep = np.ones(len(base), dtype=bool)
     year = codes.year[base]
     if sel.years is not None:
@@ -180,6 +189,28 @@ def select_rows(panel: pd.DataFrame | PanelCodes, sel: DataSelection,
             f"{sel.definition}, countries {', '.join(sel.countries)}, years "
             f"{_span(sel.years)}, industries {industries}); widen [data]")
     return Selection(positions, tuple(countries))
+
+
+def _source_rows(codes: PanelCodes, sel: DataSelection, source: str) -> np.ndarray | None:
+    """The rows of the table source ``[data] source`` names in a stacked panel (``None``:
+    every row, for a panel of one source)."""
+    if codes.source is None:
+        if sel.panel_source is not None:
+            raise SpecError(f"{source}: [data] source: {sel.panel_source!r}, but the panel has "
+                            "no source column (it is built from one table source); remove "
+                            "the key, or stack panels with `servmodel data stack`")
+        return None
+    labels = codes.source.labels
+    if sel.panel_source is None:
+        if len(labels) > 1:
+            raise SpecError(f"{source}: [data] source: the panel stacks the table sources "
+                            f"{', '.join(labels)}; choose one, e.g. source = {labels[0]!r}")
+        return None
+    k = codes.source.code_of(sel.panel_source)
+    if k is None:
+        raise SpecError(f"{source}: [data] source: {sel.panel_source!r} is not a source of the "
+                        f"panel; it stacks {', '.join(labels)}")
+    return codes.source.codes == k
 
 
 def _span(years: tuple[int, ...] | None) -> str:
