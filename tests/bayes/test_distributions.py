@@ -23,6 +23,13 @@ def test_hurdle_beta_logp_matches_scipy():
     np.testing.assert_allclose(got, expected, rtol=1e-10)
 
 
+def test_beta_logp_matches_scipy():
+    y = np.array([0.013, 0.2, 0.5, 0.93])
+    got = dist.beta_logp(y, MU[1:], 37.0).eval()
+    np.testing.assert_allclose(got, stats.beta.logpdf(y, MU[1:] * 37.0, (1 - MU[1:]) * 37.0),
+                               rtol=1e-10)
+
+
 def test_hurdle_logitnormal_logp_matches_scipy():
     eta, sigma = special.logit(MU), 0.4
     got = dist.hurdle_logitnormal_logp(Y, eta, sigma, PI).eval()

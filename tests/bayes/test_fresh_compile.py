@@ -20,9 +20,10 @@ from pathlib import Path
 import pytest
 
 from servmodel.cli import main
+from servmodel.study.run import BAYES_MODELS
 
 ROOT = Path(__file__).resolve().parents[2]
-MODELS = ("hier_beta", "hier_beta_notech", "pooled_beta", "hier_logitnormal")
+MODELS = BAYES_MODELS  # every Bayesian model that `replicate` fits
 
 
 def _probe(panel: Path, compiledir: Path, hash_seed: str) -> dict:

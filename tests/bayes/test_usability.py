@@ -380,6 +380,9 @@ def test_model_variables_are_listed():
         BayesOptions(cells=True, tech="class", parameterization="naive",
                      family="logitnormal"),
         BayesOptions(cells=True, tech="score", zeros="squeeze"),
+        BayesOptions(cells=True, cell_slopes=True, country_years=True, tech="score"),
+        BayesOptions(cells=True, cell_slopes=True, country_years=True, tech="score",
+                     parameterization="naive"),
     ):
         model = build_model(opts, data)
         seen |= {v.name for v in (*model.free_RVs, *model.deterministics)}

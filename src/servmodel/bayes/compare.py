@@ -16,6 +16,8 @@ from servmodel.errors import ResultError, UsageError
 from servmodel.results.bayes import BayesResult
 
 PARETO_K_MAX = 0.7
+# Bayesian bootstrap draws of the pseudo-BMA+ weights (ArviZ's default)
+BB_SAMPLES = 1000
 
 
 @dataclass(frozen=True)
@@ -25,8 +27,12 @@ class Comparison:
     Attributes
     ----------
     table
-        One row per model, best first: rank, elpd, its SE, elpd difference to the best and
-        its SE, effective number of parameters, stacking weight.
+        One row per model, best first: ``rank``, ``elpd``, its SE ``se``, the elpd difference
+        to the best ``elpd_diff`` and its SE ``dse``, the effective number of parameters
+        ``p``, the stacking weight ``weight`` and the pseudo-BMA+ weight ``weight_pbma``
+        (Akaike-type weights stabilised by the Bayesian bootstrap, seeded). Stacking
+        weights of models with near-equal elpd swing between refits; the pseudo-BMA+
+        weights and above all ``elpd_diff`` against ``dse`` are the stabler summaries.
     pareto_k_bad
         Per model, the number of observations with Pareto k > 0.7 (LOO only).
     n_obs
@@ -45,8 +51,8 @@ class Comparison:
 Draws = az.InferenceData | BayesResult
 
 
-def compare_models(models: Mapping[str, Draws], ic: str = "loo") -> Comparison:
-    """Compare models by PSIS-LOO (default) or WAIC with stacking weights.
+def compare_models(models: Mapping[str, Draws], ic: str = "loo", seed: int = 0) -> Comparison:
+    """Compare models by PSIS-LOO (default) or WAIC with stacking and pseudo-BMA+ weights.
 
     Parameters
     ----------
@@ -55,6 +61,14 @@ def compare_models(models: Mapping[str, Draws], ic: str = "loo") -> Comparison:
         :func:`~servmodel.results.bayes.load_bayes`, or its ``idata``.
     ic
         ``loo`` or ``waic``.
+    seed
+        Seed of the Bayesian bootstrap of the pseudo-BMA+ weights (the same seed gives the
+        same weights).
+
+    Returns
+    -------
+    Comparison
+        The table (see :class:`Comparison`), the Pareto-k counts and the sample size.
 
     Raises
     ------
@@ -98,11 +112,15 @@ def compare_models(models: Mapping[str, Draws], ic: str = "loo") -> Comparison:
     bad: dict[str, int] = {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        # each model's pointwise elpd once, for both weightings
+        elpds = {name: (az.loo if ic == "loo" else az.waic)(idata, pointwise=True)
+                 for name, idata in models.items()}
         if ic == "loo":
-            for name, idata in models.items():
-                loo = az.loo(idata, pointwise=True)
-                bad[name] = int((np.asarray(loo.pareto_k) > PARETO_K_MAX).sum())
-        table = az.compare(dict(models), ic=ic, method="stacking")
+            bad = {name: int((np.asarray(e.pareto_k) > PARETO_K_MAX).sum())
+                   for name, e in elpds.items()}
+        table = az.compare(elpds, ic=ic, method="stacking")
+        pbma = az.compare(elpds, ic=ic, method="BB-pseudo-BMA", b_samples=BB_SAMPLES,
+                          seed=seed)["weight"]
     elpd = f"elpd_{ic}"
     p = f"p_{ic}"
     out = pd.DataFrame({
@@ -114,6 +132,7 @@ def compare_models(models: Mapping[str, Draws], ic: str = "loo") -> Comparison:
         "dse": table["dse"].to_numpy(dtype=float),
         "p": table[p].to_numpy(dtype=float),
         "weight": table["weight"].to_numpy(dtype=float),
+        "weight_pbma": pbma.reindex(table.index).to_numpy(dtype=float),
     })
     return Comparison(out, bad, next(iter(sizes.values())), ic)
 

@@ -26,6 +26,7 @@ class Covariates:
     industry: np.ndarray
     t: np.ndarray
     log_output: np.ndarray
+    year: np.ndarray  # code of the year among the fitted years; -1 for a year not fitted
 
     def __len__(self) -> int:
         return len(self.country)
@@ -42,8 +43,8 @@ class BayesData:
     covariates
         Country and industry codes, time in decades from ``year_center``, standardized
         log output.
-    countries, industries
-        Labels of the codes.
+    countries, industries, years
+        Labels of the codes (``years``: the fitted years, in order).
     tech_score
         Technology score (1..4) of each industry.
     tech_class
@@ -58,6 +59,7 @@ class BayesData:
     covariates: Covariates
     countries: tuple[str, ...]
     industries: tuple[str, ...]
+    years: tuple[int, ...]
     tech_score: np.ndarray
     tech_class: np.ndarray
     year_center: float
@@ -74,6 +76,7 @@ class BayesData:
              output: np.ndarray) -> Covariates:
         """Covariates for new (country code, industry code, year, output) combinations."""
         return Covariates(
+            year=_year_codes(years, self.years),
             country=np.asarray(countries, dtype=np.int64),
             industry=np.asarray(industries, dtype=np.int64),
             t=(np.asarray(years, dtype=float) - self.year_center) / YEARS_PER_UNIT,
@@ -117,6 +120,7 @@ def prepare_data(rows: pd.DataFrame, measure: str, source: str,
     tech_by_industry = rows.groupby("industry", sort=True)["tech"].first().reindex(industries)
     tech_class = np.array([TECH_LEVELS.index(str(t)) for t in tech_by_industry])
     years = rows["year"].to_numpy(dtype=float)
+    fitted_years = tuple(int(y) for y in np.unique(years))
     year_center = float((years.min() + years.max()) / 2)
     out = rows["output"].to_numpy(dtype=float)
     if (out <= 0).any():
@@ -130,9 +134,11 @@ def prepare_data(rows: pd.DataFrame, measure: str, source: str,
             industry=industry.astype(np.int64),
             t=(years - year_center) / YEARS_PER_UNIT,
             log_output=(lo - lo_center) / lo_scale,
+            year=_year_codes(years, fitted_years),
         ),
         countries=tuple(map(str, countries)),
         industries=tuple(map(str, industries)),
+        years=fitted_years,
         tech_score=tech_score,
         tech_class=tech_class,
         year_center=year_center,
@@ -140,6 +146,14 @@ def prepare_data(rows: pd.DataFrame, measure: str, source: str,
         log_output_scale=lo_scale,
         frame=rows[[*FRAME_COLUMNS, measure]].copy(),
     )
+
+
+def _year_codes(years: np.ndarray, fitted: tuple[int, ...]) -> np.ndarray:
+    """Position of each year among the fitted years, -1 where it was not fitted."""
+    years = np.asarray(years, dtype=float)
+    fitted_arr = np.asarray(fitted, dtype=float)
+    pos = np.clip(np.searchsorted(fitted_arr, years), 0, len(fitted_arr) - 1)
+    return np.where(fitted_arr[pos] == years, pos, -1).astype(np.int64)
 
 
 def squeeze(y: np.ndarray) -> np.ndarray:

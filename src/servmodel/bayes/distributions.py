@@ -23,10 +23,21 @@ def _hurdle(value, pi, continuous_logp):
     return pt.switch(is_zero, pt.log(pi), pt.log1p(-pi) + continuous_logp(safe))
 
 
+def _beta_density(y, mu, phi):
+    """Beta log density written out: PyMC's adds bound and parameter checks that cost a
+    third of the flagship's gradient time, and a = mu phi, b = (1 - mu) phi are positive
+    by construction (logistic mean, exponential precision)."""
+    # a Python number would become a float32 constant, and gammaln(phi) lose 1e-6
+    phi = pt.cast(phi, "float64")
+    a = mu * phi
+    b = phi - a
+    return ((a - 1.0) * pt.log(y) + (b - 1.0) * pt.log1p(-y)
+            - pt.gammaln(a) - pt.gammaln(b) + pt.gammaln(phi))
+
+
 def hurdle_beta_logp(value, mu, phi, pi):
     """log p(y) of the hurdle Beta with mean ``mu`` and precision ``phi``."""
-    return _hurdle(value, pi, lambda y: pm.logp(pm.Beta.dist(alpha=mu * phi,
-                                                             beta=(1.0 - mu) * phi), y))
+    return _hurdle(value, pi, lambda y: _beta_density(y, mu, phi))
 
 
 def hurdle_beta_random(mu, phi, pi, rng=None, size=None):
@@ -38,7 +49,7 @@ def hurdle_beta_random(mu, phi, pi, rng=None, size=None):
 
 def beta_logp(value, mu, phi):
     """log p(y) of the Beta with mean ``mu`` and precision ``phi``."""
-    return pm.logp(pm.Beta.dist(alpha=mu * phi, beta=(1.0 - mu) * phi), value)
+    return _beta_density(value, mu, phi)
 
 
 def beta_random(mu, phi, rng=None, size=None):

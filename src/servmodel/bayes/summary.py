@@ -9,8 +9,9 @@ import pandas as pd
 from servmodel.results.tidy import TIDY_COLUMNS
 
 # Posterior variables that are internal coordinates (non-centred raw draws) or too many to
-# tabulate (560 country x industry cells); they stay in the netCDF file.
-HIDDEN_PREFIXES = ("z_", "u_cell")
+# tabulate (560 country x industry cells and slopes, 600 economy x year coefficients); they
+# stay in the netCDF file.
+HIDDEN_PREFIXES = ("z_", "u_cell", "b_country_year")
 
 # Model variables named as the terms of the panel models' formulas where they mean the same
 # thing, so that one table row holds the technology effect of both families. Time slopes are

@@ -242,7 +242,7 @@ def compare(
 
     Examples:
 
-      servmodel compare hier_beta.nc hier_beta_notech.nc pooled_beta.nc hier_logitnormal.nc
+      servmodel compare hier_beta.nc hier_beta_linear.nc hier_beta_notech.nc pooled_beta.nc
 
       servmodel compare a.nc b.nc --ic waic --out comparison.csv
     """

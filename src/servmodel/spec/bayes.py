@@ -24,7 +24,11 @@ class Priors:
     Time enters in decades and the technology score is centred at 2.5, so on the logit scale
     ``trend_sd`` is the prior scale of a change per 10 years and ``tech_sd`` that of one step
     of technology class. ``sigma_*`` are half-normal scales of group-level standard
-    deviations; the Beta precision has a log-normal prior (``log_phi_mean``, ``log_phi_sd``).
+    deviations (``sigma_cell_slope`` of country x industry slopes per decade,
+    ``sigma_country_year`` of economy x year effects); the Beta precision has a log-normal
+    prior (``log_phi_mean``, ``log_phi_sd``). The hurdle's logit of a zero is
+    ``zero_intercept + zero_log_output * standardized log output`` with normal priors
+    (``zero_intercept_*``, ``zero_slope_*``).
     """
 
     intercept_mean: float = -2.0
@@ -36,11 +40,14 @@ class Priors:
     sigma_industry: float = 1.0
     sigma_slope: float = 0.5
     sigma_cell: float = 1.0
+    sigma_cell_slope: float = 0.25
+    sigma_country_year: float = 0.25
     log_phi_mean: float = 3.0
     log_phi_sd: float = 1.5
     sigma_obs: float = 1.0
     zero_intercept_mean: float = -4.0
     zero_intercept_sd: float = 2.0
+    zero_slope_mean: float = 0.0
     zero_slope_sd: float = 1.0
     source: str = field(default="<memory>", compare=False, repr=False)
 
@@ -134,6 +141,13 @@ class BayesOptions:
         Varying time slopes by country.
     cells
         Country x industry intercepts (sum to zero over countries and over industries).
+    cell_slopes
+        Country x industry time slopes around the country slope (sum to zero over countries
+        and over industries; non-centred): an economy's industries may move apart.
+    country_years
+        Economy x year effects shared by an economy's industries (a bad year, 2009), each
+        economy's effects orthogonal to a constant and a linear trend over the years, so they
+        never trade off against the country intercept or slope; non-centred.
     tech
         Technology level as an industry-level predictor: ``score`` (1..4, centred),
         ``class`` (three contrasts against low) or ``none``.
@@ -150,6 +164,8 @@ class BayesOptions:
     intercepts: tuple[VaryingIntercept, ...] = ("country", "industry")
     country_slopes: bool = True
     cells: bool = False
+    cell_slopes: bool = False
+    country_years: bool = False
     tech: TechTerm = "score"
     tech_trend: bool = True
     parameterization: Parameterization = "efficient"
@@ -171,7 +187,7 @@ class BayesOptions:
             _choice(s, "[bayes] intercepts", v, VaryingIntercept)
         if len(set(self.intercepts)) != len(self.intercepts):
             raise _fail(s, "[bayes] intercepts", "a group is listed twice")
-        for key in ("country_slopes", "cells", "tech_trend"):
+        for key in ("country_slopes", "cells", "cell_slopes", "country_years", "tech_trend"):
             if not isinstance(getattr(self, key), bool):
                 raise _fail(s, f"[bayes] {key}", "must be true or false")
         if self.tech == "none" and self.tech_trend:
@@ -180,6 +196,13 @@ class BayesOptions:
         if self.cells and set(self.intercepts) != {"country", "industry"}:
             raise _fail(s, "[bayes] cells", "country x industry effects need varying "
                         "intercepts for both country and industry")
+        if self.cell_slopes and not (self.cells and self.country_slopes):
+            raise _fail(s, "[bayes] cell_slopes", "country x industry slopes vary around the "
+                        "country slopes and need the country x industry intercepts: set "
+                        "cells = true and country_slopes = true")
+        if self.country_years and "country" not in self.intercepts:
+            raise _fail(s, "[bayes] country_years", "economy x year effects vary around a "
+                        "country's level: add 'country' to intercepts")
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -188,6 +211,8 @@ class BayesOptions:
             "intercepts": list(self.intercepts),
             "country_slopes": self.country_slopes,
             "cells": self.cells,
+            "cell_slopes": self.cell_slopes,
+            "country_years": self.country_years,
             "tech": self.tech,
             "tech_trend": self.tech_trend,
             "parameterization": self.parameterization,

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
 
 from servmodel._fileio import atomic_open
 from servmodel.report.frame import frame_markdown
@@ -10,6 +13,9 @@ from servmodel.results.provenance import package_versions
 from servmodel.study.claims import CLAIMS, RULES
 from servmodel.study.descriptive import OECD_LABEL
 from servmodel.study.run import StudyOutputs
+
+if TYPE_CHECKING:
+    from servmodel.results.bayes import BayesResult
 
 CITATION = (
     "Timmer, M. P., Dietzenbacher, E., Los, B., Stehrer, R. and de Vries, G. J. (2015), "
@@ -116,8 +122,122 @@ def _check_note(checks, keys: tuple[tuple, ...]) -> str:
     if not notes:
         return ""
     if outside:
-        return (" — **the model does not reproduce the data** (" + "; ".join(notes) + ")")
+        return (" — **the model does not reproduce the data**, so this probability is not "
+                "counted as evidence (" + "; ".join(notes) + ")")
     return " — check: " + "; ".join(notes)
+
+
+def expected_intensity_note(result: BayesResult) -> str:
+    """What the posterior contrasts and the claim probabilities of ``result`` read, in
+    words: the quantity whose replicates the claim-level checks compare with the data.
+
+    Parameters
+    ----------
+    result
+        The fit the contrasts were computed from (its spec says whether the model has
+        economy x year effects).
+
+    Returns
+    -------
+    str
+        One paragraph for the report.
+    """
+    bayes = result.spec.get("bayes", {}) if isinstance(result.spec, dict) else {}
+    year_effect = ("including the economy x year effect" if bayes.get("country_years") else
+                   "(this model has no economy x year effect)")
+    return ("The contrasts, the rank and the probability that Korea's intensity fell read the "
+            "model's expected output-weighted manufacturing intensity of the economy in that "
+            "year: each industry's expected share (zeros of the hurdle included), "
+            f"{year_effect}, weighted by the industries' observed gross outputs in that "
+            "year. It is the aggregate whose replicates (noise of the shares included) the "
+            "claim-level checks compare with the data. The technology and time-slope "
+            "probabilities read the model's coefficients (logit scale).")
+
+
+def _listing(items: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return " and ".join(filter(None, [", ".join(items[:-1]), *items[-1:]]))
+
+
+def _names(params: list[str]) -> str:
+    return _listing([f"`{p}`" for p in params])
+
+
+def prior_sensitivity_note(table: pd.DataFrame, n_draws: int | None = None) -> str:
+    """Which top-level parameters show prior-data conflict (and which are prior-sensitive
+    or undetermined), in words.
+
+    Parameters
+    ----------
+    table
+        ``parameter``, ``prior``, ``likelihood`` and ``verdict`` of the top-level
+        parameters (:func:`servmodel.study.tables.top_level_sensitivity`).
+    n_draws
+        Posterior draws behind the diagnostics; below the command's minimum the note says
+        that they are noisy.
+
+    Returns
+    -------
+    str
+        One paragraph for the report.
+    """
+    from servmodel.cli.sensitivity import FEW_DRAWS
+    from servmodel.sensitivity.prior import EXPLAIN
+
+    by = {v: list(table.loc[table["verdict"] == v, "parameter"])
+          for v in dict.fromkeys(table["verdict"])}
+    conflict = by.pop("prior-data conflict", [])
+    parts = [f"Prior-data conflict in {_names(conflict)}: "
+             f"{EXPLAIN['prior-data conflict']}." if conflict else
+             f"None of the {len(table)} top-level parameters shows prior-data conflict."]
+    fine = by.pop("likelihood-sensitive", [])
+    parts += [f"{verdict.capitalize()}: {_names(names)} ({EXPLAIN[verdict]})."
+              for verdict, names in by.items()]
+    parts.append(f"{len(fine)} of {len(table)} are likelihood-sensitive: "
+                 f"{EXPLAIN['likelihood-sensitive']}.")
+    if n_draws is not None and n_draws < FEW_DRAWS:
+        parts.append(f"With {n_draws:,} draws the sensitivities are noisy, and values near "
+                     "the threshold are not conclusive.")
+    return " ".join(parts)
+
+
+def loo_note(table: pd.DataFrame, seed: int, z: float = 2.0) -> str:
+    """Why the report reads the elpd differences rather than the stacking weights, and
+    which models the data do not tell apart from the best.
+
+    Parameters
+    ----------
+    table
+        :attr:`servmodel.bayes.compare.Comparison.table` (best first).
+    seed
+        Seed of the Bayesian bootstrap of the pseudo-BMA+ weights.
+    z
+        Models whose elpd difference to the best is under ``z`` standard errors of that
+        difference count as not distinguished from it.
+
+    Returns
+    -------
+    str
+        One paragraph for the report.
+    """
+    best, rest = table.iloc[0], table.iloc[1:]
+    close = rest[rest["elpd_diff"] <= z * rest["dse"]]
+    far = rest.drop(close.index)
+    text = ("Stacking weights of models with near-equal elpd are unstable: refits that differ "
+            "by Monte Carlo error alone move weight between them, so no conclusion rests on "
+            "them. The pseudo-BMA+ weights (Bayesian bootstrap, seed "
+            f"{seed}) are a smooth function of the pointwise elpd and change gradually with "
+            "it; decisions rest on the elpd differences relative to their standard errors "
+            "(`dse`).")
+    cells = [f"`{r.model}` ({r.elpd_diff:.1f}, SE {r.dse:.1f})" for r in close.itertuples()]
+    if cells:
+        verb = "is" if len(cells) == 1 else "are"
+        text += (f" {_listing(cells)} {verb} within {z:g} standard errors of "
+                 f"`{best['model']}`: the data do not tell them apart.")
+    if not far.empty:
+        text += (f" {_names(list(far['model']))} {'is' if len(far) == 1 else 'are'} more "
+                 f"than {z:g} standard errors below `{best['model']}`.")
+    return text
 
 
 def _claim_statistics(claim: str) -> tuple[tuple, ...]:
@@ -149,6 +269,27 @@ def _claim_checks_section(out: StudyOutputs, add) -> None:
         add(f"- `{name}`: {c.coverage.describe()}. {c.verdict}")
     add("")
     add(f"![Claim-level checks of the flagship]({out.figures['claim_ppc']})")
+    add("")
+
+
+def _prior_sensitivity_section(out: StudyOutputs, add) -> None:
+    """The flagship's power-scaling verdicts and which parameters show prior-data conflict."""
+    from servmodel.study.tables import top_level_sensitivity
+
+    ps = out.prior_sensitivity
+    result = out.bayes_results.get(ps.name)
+    post = result.idata.posterior if result is not None and result.idata is not None else None
+    n_draws = int(post.sizes["chain"] * post.sizes["draw"]) if post is not None else None
+    add(f"Prior sensitivity of `{ps.name}` by power-scaling (Kallioinen et al. 2024; "
+        f"`servmodel sensitivity-prior RESULT.nc --no-refit`): each top-level prior, or the "
+        "likelihood, is raised to a power near 1 and the shift of each posterior is measured "
+        "by importance sampling, without refitting; a sensitivity of "
+        f"{ps.threshold:g} or more counts as sensitive. "
+        + prior_sensitivity_note(top_level_sensitivity(ps), n_draws)
+        + " `data/prior_sensitivity.csv` has every quantity diagnosed, the key quantities of "
+        "`models/sensitivity.toml` included.")
+    add("")
+    add(_table(out, "prior_sensitivity"))
     add("")
 
 
@@ -244,7 +385,7 @@ def write_report(out: StudyOutputs, command: str) -> Path:
         flagship = next(iter(out.bayes_results.values()))
         add(f"Posterior probabilities from the flagship Bayesian model `{flagship.name}` "
             f"({flagship.info['definition']} definition, {flagship.info['measure']} "
-            f"coefficient):")
+            f"coefficient). {expected_intensity_note(flagship)}")
         add("")
         checks = out.claim_checks.get(flagship.name)
         check = (lambda *keys: _check_note(checks, keys)) if checks is not None else \
@@ -264,9 +405,7 @@ def write_report(out: StudyOutputs, command: str) -> Path:
                 "of the statistic it is about (observed value against its 95% posterior "
                 "predictive interval, replicated shares aggregated with the observed output "
                 "weights; see below); where the observed value lies outside, the model does "
-                "not reproduce the data and the probability is not evidence. The "
-                "probabilities themselves are about the model's expected intensity "
-                "(without the Beta noise of the shares), the checks about replicated data.")
+                "not reproduce the data and the probability is not counted as evidence.")
             add("")
     add("## Korea against its comparators")
     add("")
@@ -322,11 +461,17 @@ def write_report(out: StudyOutputs, command: str) -> Path:
         add("")
         add(_table(out, "flagship_posterior"))
         add("")
-        add("LOO comparison (stacking weights):")
+        if out.prior_sensitivity is not None:
+            _prior_sensitivity_section(out, add)
+        add("LOO comparison: the elpd difference to the best model with its standard error "
+            "(`dse`), stacking weights and pseudo-BMA+ weights:")
         add("")
         add(_table(out, "loo_comparison"))
         add("")
-        add("Posterior contrasts of Korea's expected manufacturing intensity:")
+        add(loo_note(out.comparison.table, s.seed))
+        add("")
+        add("Posterior contrasts of Korea's expected output-weighted manufacturing intensity "
+            "(the quantity defined with the claim probabilities above):")
         add("")
         add(_table(out, "posterior_contrasts"))
         add("")

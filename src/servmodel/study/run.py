@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -28,10 +29,15 @@ from servmodel.study.decomposition import korea_decompositions
 from servmodel.study.evidence import MEASURES_FOR_CLAIMS, claim_verdicts, verdict_table
 from servmodel.study.tables import StudyTable
 
+if TYPE_CHECKING:
+    from servmodel.results.bayes import BayesResult
+    from servmodel.sensitivity.prior import PriorSensitivity
+
 log = logging.getLogger(__name__)
 
 PANEL_MODELS = ("pooled", "fe_twoway", "re", "mundlak", "korea_trend", "korea_gap")
-BAYES_MODELS = ("hier_beta", "hier_beta_notech", "pooled_beta", "hier_logitnormal")
+BAYES_MODELS = ("hier_beta", "hier_beta_linear", "hier_beta_notech", "pooled_beta",
+                "hier_logitnormal")
 QUICK_BAYES_MODELS = ("hier_beta", "pooled_beta")
 SEED = 20131
 # the definitions of the report's section on services value added in exports
@@ -41,7 +47,7 @@ VA_DEFINITIONS = (ALL_SERVICES_LABEL, "standard")
 @dataclass(frozen=True)
 class StudySettings:
     """What the job runs: ``quick`` uses two Bayesian models with short chains on the
-    flagship's data, full uses all four with 4 chains x 1000 draws."""
+    flagship's data, full uses all five with 4 chains x 1000 draws."""
 
     out: Path
     quick: bool = False
@@ -74,6 +80,7 @@ class StudyOutputs:
     bayes_results: dict = field(default_factory=dict)
     comparison: object | None = None
     contrast: object | None = None
+    prior_sensitivity: object | None = None
     sensitivity: object | None = None
     study_tables: dict[str, StudyTable] = field(default_factory=dict)
     figures: dict[str, Path] = field(default_factory=dict)
@@ -234,7 +241,6 @@ def _tables(out: StudyOutputs) -> None:
 
 def _frame_tables(out: StudyOutputs) -> None:
     """Every other table of the report, each in LaTeX and Markdown under ``tables/``."""
-    from servmodel.report.frame import write_frame_table
     from servmodel.study import tables
 
     made = [tables.claim_matrix_table(out.verdicts), tables.claim_evidence(out.verdicts),
@@ -250,12 +256,31 @@ def _frame_tables(out: StudyOutputs) -> None:
                  tables.flagship_terms(next(iter(out.bayes_results.values()))),
                  tables.loo_comparison(out.comparison.table),
                  tables.contrasts(out.contrast.table())]
+    if out.prior_sensitivity is not None:
+        made.append(tables.prior_sensitivity(out.prior_sensitivity))
     if out.sensitivity is not None:
         labels = {t.name: t.label for t in out.sensitivity.grid.targets}
         made += [tables.sensitivity_summary(out.sensitivity.summary(), labels),
                  tables.sensitivity_decomposition(out.sensitivity.decomposition(), labels,
                                                   out.sensitivity.varied)]
+    write_study_tables(out, made)
+
+
+def write_study_tables(out: StudyOutputs, made: list[StudyTable]) -> None:
+    """Write each table in LaTeX and Markdown under ``tables/`` and record it in ``out``.
+
+    Parameters
+    ----------
+    out
+        The study's outputs; ``out.tables`` gains both files, ``out.study_tables`` the
+        table, for the report.
+    made
+        The tables.
+    """
+    from servmodel.report.frame import write_frame_table
+
     root = out.settings.out
+    (root / "tables").mkdir(parents=True, exist_ok=True)
     for t in made:
         tex, md = write_frame_table(t.frame, root / "tables" / t.name, caption=t.caption,
                                     label=f"tab:{t.name.replace('_', '-')}", digits=t.digits)
@@ -331,7 +356,8 @@ def _bayesian_stages(out: StudyOutputs, panel: IntensityPanel,
         out.claim_checks[flagship.name], root / "figures" / "claim_ppc_flagship.png"))
 
     stage("model comparison")
-    out.comparison = compare_models({k: r.idata for k, r in out.bayes_results.items()})
+    out.comparison = compare_models({k: r.idata for k, r in out.bayes_results.items()},
+                                    seed=settings.seed)
     write_table(out.comparison.table, root / "data" / "loo_comparison.csv")
     _rel(out, root / "data" / "loo_comparison.csv")
 
@@ -345,3 +371,33 @@ def _bayesian_stages(out: StudyOutputs, panel: IntensityPanel,
     _rel(out, root / "data" / "contrasts.csv")
     out.figures["contrasts"] = _rel(out, figures.contrast_figure(
         rep.difference_draws, "KOR", last, root / "figures" / "posterior_contrasts.png"))
+
+    # last: it adds the log prior to the flagship's draws
+    stage("prior sensitivity of the flagship")
+    out.prior_sensitivity = flagship_prior_sensitivity(flagship, settings.models_dir)
+    write_table(out.prior_sensitivity.psens, root / "data" / "prior_sensitivity.csv")
+    _rel(out, root / "data" / "prior_sensitivity.csv")
+
+
+def flagship_prior_sensitivity(result: BayesResult, models_dir: Path) -> PriorSensitivity:
+    """Power-scaling prior sensitivity of ``result`` without refits, as
+    ``servmodel sensitivity-prior RESULT.nc --no-refit --grid models/sensitivity.toml``
+    computes it (the grid's ``[prior]`` key parameters and threshold).
+
+    Parameters
+    ----------
+    result
+        A fit with its draws and data rows; its draws gain the group ``log_prior``.
+    models_dir
+        The directory of ``sensitivity.toml``.
+
+    Returns
+    -------
+    PriorSensitivity
+        Verdicts of the top-level parameters and the key quantities; no refits.
+    """
+    from servmodel.sensitivity import load_grid
+    from servmodel.sensitivity.prior import prior_sensitivity
+
+    path = Path(models_dir) / "sensitivity.toml"
+    return prior_sensitivity(result, load_grid(path).prior, refit=False, source=str(path))

@@ -4,13 +4,20 @@ Markdown and embedded in the report from the same frame."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from servmodel.study.descriptive import FOCUS, OECD_LABEL
 
+if TYPE_CHECKING:
+    from servmodel.sensitivity.prior import PriorSensitivity
+
 DEFINITION_ORDER = ("kibs", "producer", "standard", "broad")
 BOLD = {"contradicted": "**contradicted**"}
+CONFLICT = "prior-data conflict"
+# the comparison's columns as the report names them (the CSV keeps compare_models' names)
+LOO_LABELS = {"weight": "stacking weight", "weight_pbma": "pseudo-BMA+ weight"}
 
 
 @dataclass(frozen=True)
@@ -166,9 +173,64 @@ def flagship_terms(result) -> StudyTable:
 
 
 def loo_comparison(table: pd.DataFrame) -> StudyTable:
-    """The LOO comparison with stacking weights."""
-    return StudyTable("loo_comparison", "Model comparison by PSIS-LOO (stacking weights)",
-                      table.reset_index(drop=True), digits=3)
+    """The LOO comparison: elpd, its difference to the best with that difference's SE
+    (``dse``), stacking and pseudo-BMA+ weights.
+
+    Parameters
+    ----------
+    table
+        :attr:`servmodel.bayes.compare.Comparison.table`.
+
+    Returns
+    -------
+    StudyTable
+        ``loo_comparison``, the weight columns named for what they are.
+    """
+    frame = table.reset_index(drop=True).rename(columns=LOO_LABELS)
+    return StudyTable("loo_comparison", "Model comparison by PSIS-LOO: elpd difference to the "
+                      "best with its SE (dse), stacking and pseudo-BMA+ (Bayesian bootstrap) "
+                      "weights", frame, digits=3)
+
+
+def top_level_sensitivity(ps: PriorSensitivity) -> pd.DataFrame:
+    """The power-scaling rows of the top-level parameters (every element of a vector one).
+
+    Parameters
+    ----------
+    ps
+        :func:`servmodel.sensitivity.prior.prior_sensitivity` of a fit.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``parameter``, ``prior``, ``likelihood`` (sensitivities) and ``verdict``, in the
+        order of ``ps.psens``.
+    """
+    base = ps.psens["parameter"].str.replace(r"\[.*\]$", "", regex=True)
+    return ps.psens[base.isin(ps.scaled_priors)].reset_index(drop=True)
+
+
+def prior_sensitivity(ps: PriorSensitivity) -> StudyTable:
+    """Power-scaling prior and likelihood sensitivity and the verdict per top-level
+    parameter; prior-data conflict in bold in Markdown.
+
+    Parameters
+    ----------
+    ps
+        :func:`servmodel.sensitivity.prior.prior_sensitivity` of the flagship (refits are
+        not shown).
+
+    Returns
+    -------
+    StudyTable
+        ``prior_sensitivity``.
+    """
+    frame = top_level_sensitivity(ps)
+    bold = frame.assign(verdict=frame["verdict"].map(
+        lambda v: f"**{v}**" if v == CONFLICT else v))
+    return StudyTable("prior_sensitivity", f"Prior sensitivity of {ps.name}: power-scaling "
+                      "of the top-level priors and of the likelihood (sensitive at "
+                      f"{ps.threshold:g} or more)", frame, digits=3, markdown=bold)
 
 
 def contrasts(table: pd.DataFrame) -> StudyTable:
