@@ -203,6 +203,24 @@ def first_mismatch(found: Sequence[str], expected: Sequence[str]) -> int | None:
     return None
 
 
+def bottom_row_positions(economies: Sequence[str], below: Sequence[str], n: int,
+                         wanted: Sequence[str], total: str, where: str) -> dict[str, int]:
+    """Rows of the bottom block (value added, output, ...) below ``n`` country-industry rows.
+
+    ``below`` holds the codes of the rows after the country-industry rows. Raises
+    ``DataError`` when an economy has two blocks of rows or a bottom row is missing (a
+    truncated download, mostly).
+    """
+    if len(set(economies)) != len(economies):
+        raise DataError(f"{where}: economy {economies[0]!r} has two blocks of rows")
+    missing = [b for b in wanted if b not in below]
+    if missing:
+        raise DataError(f"{where}: the rows {', '.join(missing)} under {total} are "
+                        "missing below the country-industry rows; the file is incomplete, "
+                        "download it again")
+    return {code: n + list(below).index(code) for code in wanted}
+
+
 def describe(labels: Sequence[str], limit: int = 6) -> str:
     """``a, b, c ... (45 in all)`` for a message."""
     shown = ", ".join(labels[:limit])

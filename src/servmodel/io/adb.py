@@ -57,6 +57,7 @@ from types import MappingProxyType
 
 from servmodel.errors import DataError, UsageError
 from servmodel.io._release import (
+    bottom_row_positions,
     check_sum,
     column_name,
     describe,
@@ -224,15 +225,8 @@ def read_adb_file(path: str | os.PathLike[str], year: int | None = None) -> IOTa
                 f"{p} (year {y}): row {r + 1} is {countries[r - _FIRST_ROW]} "
                 f"{codes[r - _FIRST_ROW]!r} where the release has {economy} "
                 f"{ADB_INDUSTRIES[k]!r}; its industries are {describe(ADB_INDUSTRIES)}")
-    if len(set(economies)) != len(economies):
-        raise DataError(f"{p} (year {y}): economy {economies[0]!r} has two blocks of rows")
-    below = codes[n:n + len(BOTTOM_ROWS) + 8]
-    missing = [b for b in BOTTOM_ROWS if b not in below]
-    if missing:
-        raise DataError(f"{p} (year {y}): the rows {', '.join(missing)} under {TOTAL} are "
-                        "missing below the country-industry rows; the file is incomplete, "
-                        "download it again")
-    bottom = {code: n + below.index(code) for code in BOTTOM_ROWS}
+    bottom = bottom_row_positions(economies, codes[n:n + len(BOTTOM_ROWS) + 8], n, BOTTOM_ROWS, TOTAL,
+                                  f"{p} (year {y})")
 
     nf = len(ADB_FINAL)
     # an economy's name may head its first column only (cells merged across its block)

@@ -52,6 +52,7 @@ import numpy as np
 
 from servmodel.errors import DataError, UsageError
 from servmodel.io._release import (
+    bottom_row_positions,
     check_sum,
     describe,
     first_mismatch,
@@ -335,15 +336,8 @@ def _assemble(g: _Grid) -> IOTable:
                 f"{g.row_country[e * ni + k]!r} where the release has "
                 f"{WIOD2016_INDUSTRIES[k]!r} of {country!r}; the WIOD 2016 industries are "
                 f"{describe(WIOD2016_INDUSTRIES)}")
-    if len(set(economies)) != len(economies):
-        raise DataError(f"{p} (year {y}): economy {economies[0]!r} has two blocks of rows")
-    below = g.row_code[n:]
-    missing = [b for b in BOTTOM_ROWS if b not in below]
-    if missing:
-        raise DataError(f"{p} (year {y}): the rows {', '.join(missing)} under {TOTAL} are "
-                        "missing below the country-industry rows; the file is incomplete, "
-                        "download it again")
-    bottom = {code: n + below.index(code) for code in BOTTOM_ROWS}
+    bottom = bottom_row_positions(economies, g.row_code[n:], n, BOTTOM_ROWS, TOTAL,
+                                  f"{p} (year {y})")
 
     nf = len(WIOD2016_FINAL)
     expected_cols = ([(c, i) for c in economies for i in WIOD2016_INDUSTRIES]
