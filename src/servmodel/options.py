@@ -98,7 +98,7 @@ WeightsOption = Literal["none", "output"]
 
 # Bayesian models (``[bayes]`` in a model spec) and their samplers.
 BayesFamily = Literal["beta", "logitnormal"]
-BayesZeros = Literal["hurdle", "squeeze"]
+BayesZeros = Literal["hurdle", "censored", "squeeze"]
 VaryingIntercept = Literal["country", "industry"]
 TechTerm = Literal["score", "class", "none"]
 Parameterization = Literal["efficient", "naive"]

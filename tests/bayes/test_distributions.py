@@ -61,3 +61,28 @@ def test_squeeze_keeps_order_inside_unit_interval():
     n = len(y)
     np.testing.assert_allclose(s, (y * (n - 1) + 0.5) / n)
     assert (s > 0).all() and (s < 1).all() and (np.diff(s) > 0).all()
+
+
+def test_censored_beta_logp_matches_scipy():
+    """A zero counts as a share below its threshold: log of the Beta CDF there."""
+    phi, threshold = 37.0, np.array([0.02, 0.01, 0.05, 0.3, 0.001])
+    got = dist.censored_beta_logp(Y, MU, phi, threshold).eval()
+    a, b = MU * phi, (1 - MU) * phi
+    expected = np.where(Y == 0, stats.beta.logcdf(threshold, a, b),
+                        stats.beta.logpdf(np.where(Y == 0, 0.5, Y), a, b))
+    np.testing.assert_allclose(got, expected, rtol=1e-9)
+
+
+def test_censored_beta_draws_and_expected_value():
+    """Draws below the threshold are recorded as 0, and E[Y 1(Y >= c)] of the prediction
+    graph equals the Monte Carlo mean of the draws."""
+    import pytensor.tensor as pt
+
+    mu, phi, c = 0.08, 60.0, 0.05
+    draws = dist.censored_beta_random(mu, phi, c, rng=1, size=400_000)
+    assert (draws[draws > 0] >= c).all()
+    assert (draws == 0).mean() == pytest.approx(stats.beta.cdf(c, mu * phi, (1 - mu) * phi),
+                                                abs=3e-3)
+    a, b = mu * phi, (1 - mu) * phi
+    expected = float((mu * (1 - pt.betainc(a + 1.0, b, c))).eval())
+    assert draws.mean() == pytest.approx(expected, rel=3e-3)

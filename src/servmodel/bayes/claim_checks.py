@@ -4,7 +4,7 @@ decided on?
 A model can fit the marginal density of the shares well and still miss the aggregates the
 claims read: each economy's output-weighted manufacturing intensity in each year, its trend,
 Korea's rank and the technology gradient. These checks replicate the shares from the
-posterior predictive distribution (Beta or logit-normal noise and hurdle zeros included),
+posterior predictive distribution (Beta or logit-normal noise and exact zeros included),
 aggregate every replicate exactly as the observed shares are aggregated, and ask where the
 observed statistic falls among its replicates.
 

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from servmodel.bayes.data import year_ranges
+from servmodel.bayes.loo import psis_loo
 from servmodel.errors import ResultError, UsageError
 from servmodel.results.bayes import BayesResult
 
@@ -113,7 +114,7 @@ def compare_models(models: Mapping[str, Draws], ic: str = "loo", seed: int = 0) 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         # each model's pointwise elpd once, for both weightings
-        elpds = {name: (az.loo if ic == "loo" else az.waic)(idata, pointwise=True)
+        elpds = {name: psis_loo(idata) if ic == "loo" else az.waic(idata, pointwise=True)
                  for name, idata in models.items()}
         if ic == "loo":
             bad = {name: int((np.asarray(e.pareto_k) > PARETO_K_MAX).sum())

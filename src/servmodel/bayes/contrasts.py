@@ -193,7 +193,7 @@ def contrast(idata: az.InferenceData, opts: BayesOptions, data: BayesData, count
 
     The intensity compared (and ranked, and compared across years) is the model's expected
     output-weighted manufacturing intensity of the economy in that year: each industry's
-    expected share (hurdle zeros included, and the economy x year effect when the model has
+    expected share (exact zeros included, and the economy x year effect when the model has
     one) weighted by the industries' observed gross outputs in that year. It is the
     aggregate whose replicates, noise of the shares included, the claim-level checks
     (:func:`servmodel.bayes.claim_checks.claim_checks`) compare with the data. The

@@ -109,9 +109,9 @@ def prepare_data(rows: pd.DataFrame, measure: str, source: str,
     if (values < 0).any() or (values > 1).any():
         raise DataError(f"{source}: {measure} has values outside [0, 1]; the Beta and "
                         "logit-normal models need shares (use a share measure such as direct)")
-    if zeros == "hurdle" and (values == 1).any():
-        raise DataError(f"{source}: {measure} equals 1 in {int((values == 1).sum())} rows; a "
-                        "hurdle model handles zeros only: set zeros = 'squeeze' in [bayes]")
+    if zeros != "squeeze" and (values == 1).any():
+        raise DataError(f"{source}: {measure} equals 1 in {int((values == 1).sum())} rows; the "
+                        f"{zeros} rule handles zeros only: set zeros = 'squeeze' in [bayes]")
     rows = rows.reset_index(drop=True)
     country, countries = pd.factorize(rows["country"], sort=True)
     industry, industries = pd.factorize(rows["industry"], sort=True)

@@ -1,9 +1,11 @@
-"""Likelihoods for shares with exact zeros: hurdle Beta and hurdle logit-normal.
+"""Likelihoods for shares with exact zeros: censored Beta, hurdle Beta, hurdle logit-normal.
 
-Both are two-part models: an observation is exactly zero with probability ``pi`` (modelled
-with its own logit link), and otherwise follows a continuous density on (0, 1). Both densities
-are on the scale of the share itself (the logit-normal carries the Jacobian of the logit), so
-their pointwise log-likelihoods are comparable by LOO.
+A censored zero is a share below a known threshold (a flow rounded to 0), so it enters as
+the Beta probability of lying below it. The hurdles are two-part models: an observation is
+exactly zero with probability ``pi`` (modelled with its own logit link), and otherwise
+follows a continuous density on (0, 1). Every density is on the scale of the share itself
+(the logit-normal carries the Jacobian of the logit), so their pointwise log-likelihoods
+are comparable by LOO.
 """
 
 from __future__ import annotations
@@ -45,6 +47,33 @@ def hurdle_beta_random(mu, phi, pi, rng=None, size=None):
     rng = np.random.default_rng(rng)
     y = rng.beta(mu * phi, (1.0 - mu) * phi, size=size)
     return np.where(rng.random(size=size) < pi, 0.0, y)
+
+
+def censored_beta_logp(value, mu, phi, threshold):
+    """log p(y) of a Beta share observed as exactly zero below ``threshold``.
+
+    A share is recorded as 0 when its flow was rounded to 0, that is when the share lies
+    below ``threshold`` = half the rounding unit / gross output: log P(Y < threshold) =
+    log I_threshold(a, b) at the zeros, the Beta density elsewhere. The regularized
+    incomplete Beta function is evaluated at the zeros only (its gradient is costly).
+    """
+    phi = pt.cast(phi, "float64")
+    is_zero = pt.eq(value, 0.0)
+    zeros = pt.nonzero(is_zero)[0]
+    safe = pt.switch(is_zero, _SAFE, value)
+    density = _beta_density(safe, mu, phi)
+    a = pt.broadcast_to(mu * phi, value.shape)
+    b = pt.broadcast_to((1.0 - mu) * phi, value.shape)
+    c = pt.broadcast_to(threshold, value.shape)
+    censored = pt.log(pt.betainc(a[zeros], b[zeros], c[zeros]))
+    return pt.set_subtensor(density[zeros], censored)
+
+
+def censored_beta_random(mu, phi, threshold, rng=None, size=None):
+    """Draws from the Beta with shares below ``threshold`` recorded as 0 (numpy)."""
+    rng = np.random.default_rng(rng)
+    y = rng.beta(mu * phi, (1.0 - mu) * phi, size=size)
+    return np.where(y < threshold, 0.0, y)
 
 
 def beta_logp(value, mu, phi):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import warnings
 from dataclasses import fields, replace
 
 import arviz as az
@@ -12,8 +11,13 @@ import pandas as pd
 
 from servmodel.bayes.data import prepare_data
 from servmodel.bayes.diagnostics import diagnose
+from servmodel.bayes.loo import psis_loo
 from servmodel.bayes.model import build_model
-from servmodel.bayes.sampling import add_log_likelihood, add_posterior_predictive, sample
+from servmodel.bayes.sampling import (
+    add_log_likelihood,
+    add_posterior_predictive,
+    sample,
+)
 from servmodel.bayes.summary import posterior_tidy
 from servmodel.errors import SpecError, UsageError
 from servmodel.intensity import IntensityPanel
@@ -79,12 +83,10 @@ def fit_bayes(
     add_log_likelihood(run.idata, model)
     add_posterior_predictive(run.idata, model, seed=s.seed)
     diagnostics = diagnose(run.idata)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        loo = az.loo(run.idata, pointwise=True)
+    loo = psis_loo(run.idata)
     pareto = np.asarray(loo.pareto_k)
     summary = posterior_tidy(run.idata, level=level, interval=interval)
-    zero_note = _zero_handling_note(opts.zeros, data, run.idata)
+    zero_note = _zero_handling_note(opts.zeros, data, run.idata, opts.rounding_unit)
     log.info("%s: %s", spec.name, zero_note)
     info = {
         "definition": spec.data.definition,
@@ -148,7 +150,8 @@ def _check_country_terms(spec: ModelSpec, countries: tuple[str, ...]) -> None:
                         "[\"industry\"], country_slopes = false and cells = false")
 
 
-def _zero_handling_note(rule: str, data, idata: az.InferenceData) -> str:
+def _zero_handling_note(rule: str, data, idata: az.InferenceData,
+                        rounding_unit: float = 1.0) -> str:
     """One sentence on what the zero rule did to these data."""
     n, zeros = len(data.y), data.n_zeros
     if rule == "squeeze":
@@ -159,6 +162,11 @@ def _zero_handling_note(rule: str, data, idata: az.InferenceData) -> str:
         what = f"the {zeros} exact zeros became {0.5 / n:.2e}" if zeros else "no exact zeros"
         return (f"squeeze: {what}; every share y became (y (n - 1) + 1/2) / n with n = {n} "
                 f"(largest shift {np.abs(s - data.y).max():.2e})")
+    if rule == "censored":
+        return (f"censored: {zeros} of {n} shares are exactly zero ({zeros / n:.2%}); each "
+                f"counts as a share below half the rounding unit ({rounding_unit:g}) of flow "
+                "divided "
+                "by the industry's gross output, with no parameters of its own")
     post = idata.posterior
     # probability of a zero for an industry of median size (standardized log output 0)
     p_median = 1.0 / (1.0 + np.exp(-post["zero_intercept"].values))

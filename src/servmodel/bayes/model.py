@@ -193,19 +193,33 @@ def build_model(
             scale = pm.HalfNormal("sigma_obs", p.sigma_obs)
             # logistic-normal mean (probit approximation): E[sigmoid(N(eta, s))]
             mean_positive = pm.math.sigmoid(eta / pt.sqrt(1.0 + np.pi * scale**2 / 8.0))
+        if opts.zeros == "censored":
+            # a share is recorded as 0 below half a rounding unit of flow
+            output = np.exp(x.log_output * data.log_output_scale + data.log_output_center)
+            threshold = 0.5 * opts.rounding_unit / output
         if opts.zeros == "hurdle":
             z0 = pm.Normal("zero_intercept", p.zero_intercept_mean, p.zero_intercept_sd)
             z1 = pm.Normal("zero_log_output", p.zero_slope_mean, p.zero_slope_sd)
             pi = pm.math.sigmoid(z0 + z1 * x.log_output)
         if predicting:
-            expected = mean_positive * (1.0 - pi) if opts.zeros == "hurdle" else mean_positive
+            if opts.zeros == "hurdle":
+                expected = mean_positive * (1.0 - pi)
+            elif opts.zeros == "censored":
+                # E[Y 1(Y >= c)] = mu (1 - I_c(a + 1, b)) for Y ~ Beta(a, b), a = mu phi
+                a, b = mu * scale, (1.0 - mu) * scale
+                expected = mu * (1.0 - pt.betainc(a + 1.0, b, threshold))
+            else:
+                expected = mean_positive
             pm.Deterministic(EXPECTED, expected)
             return model
         # a data container, so that a compiled model can be refit to new shares (simulation-
         # based calibration) without compiling again
-        y = pm.Data(OBSERVED_DATA, data.y if opts.zeros == "hurdle" else squeeze(data.y))
+        y = pm.Data(OBSERVED_DATA, squeeze(data.y) if opts.zeros == "squeeze" else data.y)
         if opts.family == "beta":
-            if opts.zeros == "hurdle":
+            if opts.zeros == "censored":
+                pm.CustomDist(OBSERVED, mu, scale, threshold, logp=dist.censored_beta_logp,
+                              random=dist.censored_beta_random, observed=y)
+            elif opts.zeros == "hurdle":
                 pm.CustomDist(OBSERVED, mu, scale, pi, logp=dist.hurdle_beta_logp,
                               random=dist.hurdle_beta_random, observed=y)
             else:

@@ -138,7 +138,7 @@ def _bayes_label(info: Mapping[str, Any], spec: Mapping[str, Any]) -> tuple[str,
     zeros = info.get("zeros", bayes.get("zeros", ""))
     measure = info.get("measure", "")
     if family == "beta":
-        what = "hurdle Beta" if zeros == "hurdle" else "Beta"
+        what = {"hurdle": "hurdle Beta", "censored": "censored Beta"}.get(zeros, "Beta")
         dependent = f"{measure} (logit link)"
     elif family == "logitnormal":
         what = "hurdle logit-normal" if zeros == "hurdle" else "logit-normal"

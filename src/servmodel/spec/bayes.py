@@ -133,8 +133,14 @@ class BayesOptions:
     zeros
         ``hurdle``: exact zeros are a separate outcome whose probability is modelled (logit
         link on standardized log gross output: small industries round to zero more often);
+        ``censored``: a share is recorded as 0 when its flow was rounded to 0, so a zero
+        says the share lay below half ``rounding_unit`` divided by the industry's gross
+        output (Beta family only; no parameters of its own);
         ``squeeze``: Smithson and Verkuilen's transform (y (n - 1) + 1/2) / n moves every
         value into (0, 1).
+    rounding_unit
+        The unit the table's flows are rounded to, in the units of gross output (the
+        embedded WIOD 2013 tables: 1, a million US dollars); used by ``censored`` zeros.
     intercepts
         Varying intercepts: any of ``country``, ``industry`` (crossed).
     country_slopes
@@ -169,6 +175,7 @@ class BayesOptions:
     tech: TechTerm = "score"
     tech_trend: bool = True
     parameterization: Parameterization = "efficient"
+    rounding_unit: float = 1.0
     priors: Priors = field(default_factory=Priors)
     sampling: SamplerSettings = field(default_factory=SamplerSettings)
     source: str = field(default="<memory>", compare=False, repr=False)
@@ -190,6 +197,15 @@ class BayesOptions:
         for key in ("country_slopes", "cells", "cell_slopes", "country_years", "tech_trend"):
             if not isinstance(getattr(self, key), bool):
                 raise _fail(s, f"[bayes] {key}", "must be true or false")
+        unit = self.rounding_unit
+        if isinstance(unit, bool) or not isinstance(unit, (int, float)) or not (
+                math.isfinite(unit) and unit > 0):
+            raise _fail(s, "[bayes] rounding_unit", f"{unit!r} must be a number > 0 (the unit "
+                        "flows are rounded to, in the units of gross output)")
+        object.__setattr__(self, "rounding_unit", float(unit))
+        if self.zeros == "censored" and self.family != "beta":
+            raise _fail(s, "[bayes] zeros", "censored zeros need family = 'beta'; use zeros = "
+                        "'hurdle' with the logit-normal")
         if self.tech == "none" and self.tech_trend:
             raise _fail(s, "[bayes] tech_trend", "needs a technology term; set tech = 'score' "
                         "or 'class', or tech_trend = false")
@@ -216,6 +232,7 @@ class BayesOptions:
             "tech": self.tech,
             "tech_trend": self.tech_trend,
             "parameterization": self.parameterization,
+            "rounding_unit": self.rounding_unit,
             "priors": self.priors.to_dict(),
             "sampling": self.sampling.to_dict(),
         }

@@ -147,7 +147,7 @@ def expected_intensity_note(result: BayesResult) -> str:
                    "(this model has no economy x year effect)")
     return ("The contrasts, the rank and the probability that Korea's intensity fell read the "
             "model's expected output-weighted manufacturing intensity of the economy in that "
-            "year: each industry's expected share (zeros of the hurdle included), "
+            "year: each industry's expected share (exact zeros included), "
             f"{year_effect}, weighted by the industries' observed gross outputs in that "
             "year. It is the aggregate whose replicates (noise of the shares included) the "
             "claim-level checks compare with the data. The technology and time-slope "
@@ -258,7 +258,7 @@ def _claim_checks_section(out: StudyOutputs, add) -> None:
     add("### Claim-level posterior predictive checks")
     add("")
     add("Replicated data sets from each model's posterior predictive distribution (Beta "
-        "noise and hurdle zeros included), aggregated with the observed output weights into "
+        "noise and exact zeros included), aggregated with the observed output weights into "
         "the quantities the claims are decided on: each economy's manufacturing intensity in "
         "each year, its trend, the technology gradient of C4 and Korea's rank. Coverage of "
         "the economy-year intensities and the verdict (`data/claim_ppc.csv` has every "
