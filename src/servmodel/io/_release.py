@@ -221,6 +221,11 @@ def bottom_row_positions(economies: Sequence[str], below: Sequence[str], n: int,
     return {code: n + list(below).index(code) for code in wanted}
 
 
+def missing_or_special(path: Path) -> str:
+    """Why a path that is neither a regular file nor a directory cannot be read."""
+    return "not a regular file or directory" if path.exists() else "no such file or directory"
+
+
 def describe(labels: Sequence[str], limit: int = 6) -> str:
     """``a, b, c ... (45 in all)`` for a message."""
     shown = ", ".join(labels[:limit])

@@ -62,6 +62,7 @@ from servmodel.io._release import (
     column_name,
     describe,
     first_mismatch,
+    missing_or_special,
     numeric_block,
     read_sheet,
     text,
@@ -118,7 +119,7 @@ def adb_files(path: str | os.PathLike[str],
     if p.is_file():
         return {0: p}
     if not p.is_dir():
-        raise DataError(f"{p}: no such file or directory; give an ADB MRIO workbook (.xlsx) or "
+        raise DataError(f"{p}: {missing_or_special(p)}; give an ADB MRIO workbook (.xlsx) or "
                         "a directory of them")
     found: dict[int, Path] = {}
     for f in sorted(p.iterdir()):

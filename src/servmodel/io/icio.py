@@ -64,7 +64,13 @@ from pathlib import Path
 import numpy as np
 
 from servmodel.errors import DataError, UsageError
-from servmodel.io._release import check_sum, describe, first_mismatch, year_in_name
+from servmodel.io._release import (
+    check_sum,
+    describe,
+    first_mismatch,
+    missing_or_special,
+    year_in_name,
+)
 from servmodel.io.table import IOTable
 
 ICIO_EDITIONS: tuple[str, ...] = ("icio2021", "icio2023")
@@ -155,7 +161,7 @@ def icio_files(path: str | os.PathLike[str],
                             f"{', '.join(map(str, years))}")
         return edition, {y: p}
     if not p.is_dir():
-        raise DataError(f"{p}: no such file or directory; give an ICIO CSV file or the "
+        raise DataError(f"{p}: {missing_or_special(p)}; give an ICIO CSV file or the "
                         "directory of an edition's yearly files (ICIO2021_YYYY.csv, "
                         "YYYY.csv or YYYY_SML.csv)")
     by_edition: dict[str, dict[int, Path]] = {}
