@@ -19,8 +19,9 @@ from typing import Any
 # (by servmodel or by PyMC). It concerns code that calls ArviZ, which servmodel's users do
 # not write, and servmodel bounds the ArviZ versions it runs with. Only that message is
 # silenced.
-warnings.filterwarnings("ignore", message=r"\s*ArviZ is undergoing a major refactor",
-                        category=FutureWarning)
+warnings.filterwarnings(
+    "ignore", message=r"\s*ArviZ is undergoing a major refactor", category=FutureWarning
+)
 
 from servmodel.errors import (
     DataError,

@@ -17,8 +17,27 @@ from servmodel.interrupts import record_created_dir, record_written
 
 TABLE_SUFFIXES = (".csv", ".parquet", ".pq")
 # pandas' default spellings of a missing CSV cell (pandas.read_csv, ``na_values``)
-NA_SPELLINGS = ("", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND",
-                "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null")
+NA_SPELLINGS = (
+    "",
+    "#N/A",
+    "#N/A N/A",
+    "#NA",
+    "-1.#IND",
+    "-1.#QNAN",
+    "-NaN",
+    "-nan",
+    "1.#IND",
+    "1.#QNAN",
+    "<NA>",
+    "N/A",
+    "NA",
+    "NULL",
+    "NaN",
+    "None",
+    "n/a",
+    "nan",
+    "null",
+)
 # rows per chunk of :func:`iter_table`: a few tens of MB of parsed columns
 CHUNK_ROWS = 1 << 20
 
@@ -71,19 +90,22 @@ def check_output_file(path: str | os.PathLike[str]) -> Path:
     _refuse_special(dest)
     if not parent.is_dir():
         if parent.exists():
-            raise UsageError(f"cannot write {dest}: {parent} is a file, not a directory; "
-                             "choose another path")
-        raise UsageError(
-            f"cannot write {dest}: directory {parent} does not exist; create it first"
-        )
+            raise UsageError(
+                f"cannot write {dest}: {parent} is a file, not a directory; choose another path"
+            )
+        raise UsageError(f"cannot write {dest}: directory {parent} does not exist; create it first")
     if not os.access(parent, os.W_OK):
-        raise UsageError(f"cannot write {dest}: directory {parent} is not writable; choose "
-                         "another directory or change its permissions")
+        raise UsageError(
+            f"cannot write {dest}: directory {parent} is not writable; choose "
+            "another directory or change its permissions"
+        )
     return parent
 
 
 def check_suffix(
-    path: str | os.PathLike[str], suffixes: tuple[str, ...], written: str,
+    path: str | os.PathLike[str],
+    suffixes: tuple[str, ...],
+    written: str,
     what: str = "--out",
 ) -> None:
     """Raise ``UsageError`` unless the name of ``path`` ends in one of ``suffixes`` (any
@@ -102,8 +124,9 @@ def check_suffix(
     """
     p = Path(path)
     if p.suffix.lower() not in suffixes:
-        raise UsageError(f"{what} {p}: {written}; give a file name ending in "
-                         f"{' or '.join(suffixes)}")
+        raise UsageError(
+            f"{what} {p}: {written}; give a file name ending in {' or '.join(suffixes)}"
+        )
 
 
 def check_outputs_in(
@@ -161,21 +184,27 @@ def check_path_length(
     name_max, path_max = _limits(absolute.parent)
     for part in absolute.parts[1:-1]:
         if len(os.fsencode(part)) > name_max:
-            raise UsageError(f"{start}: the directory name {part[:40]}... is too long "
-                             f"({len(os.fsencode(part))} bytes; at most {name_max}); give "
-                             "a shorter name")
+            raise UsageError(
+                f"{start}: the directory name {part[:40]}... is too long "
+                f"({len(os.fsencode(part))} bytes; at most {name_max}); give "
+                "a shorter name"
+            )
     size = len(os.fsencode(absolute.name))
     if size + extra > name_max:
         noun = "file name" if what is None else "directory name"
         room = f" as {extra} more go to the temporary file written first" if extra else ""
-        raise UsageError(f"{start}: the {noun} is too long ({size} bytes; at most "
-                         f"{name_max - extra}{room}); give a shorter name")
+        raise UsageError(
+            f"{start}: the {noun} is too long ({size} bytes; at most "
+            f"{name_max - extra}{room}); give a shorter name"
+        )
     # PATH_MAX counts the terminating NUL byte
     total = len(os.fsencode(str(absolute))) + extra
     if total >= path_max:
         counted = " with the temporary file" if extra else ""
-        raise UsageError(f"{start}: the path is too long ({total} bytes{counted}; at most "
-                         f"{path_max - 1}); give a shorter path")
+        raise UsageError(
+            f"{start}: the path is too long ({total} bytes{counted}; at most "
+            f"{path_max - 1}); give a shorter path"
+        )
 
 
 def _limits(directory: Path) -> tuple[int, int]:
@@ -202,8 +231,12 @@ def _limits(directory: Path) -> tuple[int, int]:
 
 
 # the kinds of file an output path must not be, by the test of their stat mode
-_SPECIAL_KINDS = ((stat.S_ISCHR, "character device"), (stat.S_ISBLK, "block device"),
-                  (stat.S_ISFIFO, "named pipe (FIFO)"), (stat.S_ISSOCK, "socket"))
+_SPECIAL_KINDS = (
+    (stat.S_ISCHR, "character device"),
+    (stat.S_ISBLK, "block device"),
+    (stat.S_ISFIFO, "named pipe (FIFO)"),
+    (stat.S_ISSOCK, "socket"),
+)
 
 
 def _refuse_special(dest: Path) -> None:
@@ -220,11 +253,15 @@ def _refuse_special(dest: Path) -> None:
     if stat.S_ISDIR(mode):
         raise UsageError(f"cannot write {dest}: it is a directory; give a file name")
     if stat.S_ISLNK(mode):
-        raise UsageError(f"cannot write {dest}: it is a symbolic link to "
-                         f"{os.readlink(dest)}, not a regular file; remove the link or give "
-                         "another file name (servmodel replaces only regular files)")
-    raise UsageError(f"cannot write {dest}: it is {_kind_of(dest)}, not a regular file; give "
-                     "the name of a regular file")
+        raise UsageError(
+            f"cannot write {dest}: it is a symbolic link to "
+            f"{os.readlink(dest)}, not a regular file; remove the link or give "
+            "another file name (servmodel replaces only regular files)"
+        )
+    raise UsageError(
+        f"cannot write {dest}: it is {_kind_of(dest)}, not a regular file; give "
+        "the name of a regular file"
+    )
 
 
 def _kind_of(path: Path) -> str:
@@ -244,18 +281,22 @@ def check_output_dir(path: str | os.PathLike[str], what: str = "--out") -> None:
         if not p.is_dir():
             raise UsageError(f"{what} {p} is {_kind_of(p)}; give a directory")
         if not os.access(p, os.W_OK):
-            raise UsageError(f"{what} {p} is not writable; choose another directory or change "
-                             "its permissions")
+            raise UsageError(
+                f"{what} {p} is not writable; choose another directory or change its permissions"
+            )
         return
     ancestor = p.parent
     while not ancestor.exists() and ancestor != ancestor.parent:
         ancestor = ancestor.parent
     if ancestor.exists() and not ancestor.is_dir():
-        raise UsageError(f"cannot create {what} {p}: {ancestor} is a file, not a directory; "
-                         "choose another path")
+        raise UsageError(
+            f"cannot create {what} {p}: {ancestor} is a file, not a directory; choose another path"
+        )
     if not os.access(ancestor, os.W_OK):
-        raise UsageError(f"cannot create {what} {p}: directory {ancestor} is not writable; "
-                         "choose another directory or change its permissions")
+        raise UsageError(
+            f"cannot create {what} {p}: directory {ancestor} is not writable; "
+            "choose another directory or change its permissions"
+        )
 
 
 def make_output_dir(path: str | os.PathLike[str], what: str = "--out") -> Path:
@@ -268,8 +309,9 @@ def make_output_dir(path: str | os.PathLike[str], what: str = "--out") -> Path:
     try:
         p.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UsageError(f"cannot create {what} {p}: {exc.strerror}; choose another "
-                         "directory") from exc
+        raise UsageError(
+            f"cannot create {what} {p}: {exc.strerror}; choose another directory"
+        ) from exc
     for d in new:
         record_created_dir(d)
     return p
@@ -318,9 +360,7 @@ def table_format(path: str | os.PathLike[str]) -> str:
         return "csv"
     if suffix in (".parquet", ".pq"):
         return "parquet"
-    raise UsageError(
-        f"{path}: unknown table format {suffix!r}; use a .csv or .parquet file name"
-    )
+    raise UsageError(f"{path}: unknown table format {suffix!r}; use a .csv or .parquet file name")
 
 
 def read_table(
@@ -350,8 +390,9 @@ def read_table(
         if fmt == "csv":
             if not literal:
                 return pd.read_csv(p, dtype=dtype)
-            return pd.read_csv(p, dtype=dtype, keep_default_na=False,
-                               na_values=_na_values(p, literal))
+            return pd.read_csv(
+                p, dtype=dtype, keep_default_na=False, na_values=_na_values(p, literal)
+            )
         return pd.read_parquet(p)
 
 
@@ -416,8 +457,14 @@ def iter_table(
         _check_source(p, fmt, what)
         if fmt == "csv":
             na = _na_values(p, literal) if literal else None
-            with pd.read_csv(p, usecols=columns, dtype=dtype, chunksize=rows,
-                             keep_default_na=not literal, na_values=na) as reader:
+            with pd.read_csv(
+                p,
+                usecols=columns,
+                dtype=dtype,
+                chunksize=rows,
+                keep_default_na=not literal,
+                na_values=na,
+            ) as reader:
                 for chunk in reader:
                     yield chunk.reset_index(drop=True)
             return
@@ -450,8 +497,10 @@ def _check_source(p: Path, fmt: str, what: str) -> None:
         if head.startswith(b"PAR1"):
             raise DataError(f"{what} {p} is a Parquet file named .csv; rename it to .parquet")
         if b"\x00" in head:
-            raise DataError(f"{what} {p} is a binary file, not CSV text; give a CSV "
-                            "text file, or a .parquet file name for Parquet data")
+            raise DataError(
+                f"{what} {p} is a binary file, not CSV text; give a CSV "
+                "text file, or a .parquet file name for Parquet data"
+            )
 
 
 @contextlib.contextmanager
@@ -466,9 +515,10 @@ def _read_errors(p: Path, fmt: str, what: str) -> Iterator[None]:
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise DataError(f"{what} {p} could not be parsed as CSV: {exc}") from exc
     except (OSError, ValueError, *_arrow_errors()) as exc:
-        raise DataError(f"{what} {p} could not be read as {fmt} ({exc}); check that it is "
-                        f"a complete {fmt} file and that its name ends in the right suffix"
-                        ) from exc
+        raise DataError(
+            f"{what} {p} could not be read as {fmt} ({exc}); check that it is "
+            f"a complete {fmt} file and that its name ends in the right suffix"
+        ) from exc
 
 
 def _arrow_errors() -> tuple[type[Exception], ...]:

@@ -98,9 +98,11 @@ def clean_up_and_describe(exc: Interrupted, cwd: Path | None = None) -> str:
         return f"{head}; nothing written (earlier outputs are unchanged)"
     names = [_display(p, cwd) for p in kept[:3]]
     more = f" and {len(kept) - 3} more" if len(kept) > 3 else ""
-    return (f"{head}; kept {len(kept)} file{'s' if len(kept) > 1 else ''} finished before "
-            f"it: {', '.join(names)}{more}; no partial file was left (run the command again "
-            "to redo the rest)")
+    return (
+        f"{head}; kept {len(kept)} file{'s' if len(kept) > 1 else ''} finished before "
+        f"it: {', '.join(names)}{more}; no partial file was left (run the command again "
+        "to redo the rest)"
+    )
 
 
 def _display(path: Path, cwd: Path | None) -> str:

@@ -8,8 +8,16 @@ from typing import Literal, get_args
 
 from servmodel.errors import UsageError
 
-Measure = Literal["direct", "direct_domestic", "direct_foreign", "share_intermediate", "total",
-                  "va_services", "va_services_domestic", "va_services_foreign"]
+Measure = Literal[
+    "direct",
+    "direct_domestic",
+    "direct_foreign",
+    "share_intermediate",
+    "total",
+    "va_services",
+    "va_services_domestic",
+    "va_services_foreign",
+]
 DefinitionName = Literal["kibs", "producer", "standard", "broad"]
 Scope = Literal["manufacturing", "economy"]
 
@@ -53,11 +61,11 @@ def parse_years(text: str | int | Iterable[int] | None) -> tuple[int, ...] | Non
         # a typo such as 1995-20011 would otherwise ask for thousands of years
         outside = [y for y in (a, b) if not 1000 <= y <= 9999]
         if outside:
-            raise UsageError(f"years {text!r}: {outside[0]} is not a four-digit year; write "
-                             "e.g. 1995-2011")
+            raise UsageError(
+                f"years {text!r}: {outside[0]} is not a four-digit year; write e.g. 1995-2011"
+            )
         if b < a:
-            raise UsageError(f"years {text!r}: range {token!r} runs backwards; write it as "
-                             f"{b}-{a}")
+            raise UsageError(f"years {text!r}: range {token!r} runs backwards; write it as {b}-{a}")
         years.update(range(a, b + 1))
     if not years:
         raise UsageError(f"years {text!r}: no year given")
@@ -69,17 +77,21 @@ def _year_list(values: object) -> tuple[int, ...]:
     a fraction (``int(2000.5)`` would silently be 2000)."""
     items = [values] if isinstance(values, numbers.Number) else values
     if not isinstance(items, Iterable):
-        raise UsageError(f"years {values!r}: give a string such as '1995-2011' or a list of "
-                         "whole years")
+        raise UsageError(
+            f"years {values!r}: give a string such as '1995-2011' or a list of whole years"
+        )
     years: set[int] = set()
     for y in items:
         if isinstance(y, str) and y.strip().isdigit():
             y = int(y)
         whole = isinstance(y, numbers.Integral) or (
-            isinstance(y, numbers.Real) and float(y).is_integer())
+            isinstance(y, numbers.Real) and float(y).is_integer()
+        )
         if not whole or isinstance(y, bool):
-            raise UsageError(f"years: {y!r} is not a whole year; give years such as "
-                             "[1995, 2011] or a range such as '1995-2011'")
+            raise UsageError(
+                f"years: {y!r} is not a whole year; give years such as "
+                "[1995, 2011] or a range such as '1995-2011'"
+            )
         years.add(int(y))
     return tuple(sorted(years))
 

@@ -30,8 +30,17 @@ from servmodel.errors import ResultError, UsageError
 if TYPE_CHECKING:
     from servmodel.results.bayes import BayesResult
 
-TABLE_COLUMNS = ("model", "statistic", "country", "year", "observed", "mean", "low", "high",
-                 "p_value")
+TABLE_COLUMNS = (
+    "model",
+    "statistic",
+    "country",
+    "year",
+    "observed",
+    "mean",
+    "low",
+    "high",
+    "p_value",
+)
 STATISTICS = ("intensity", "trend", "tech_gradient", "rank")
 LEVEL = 0.95
 INNER_LEVEL = 0.50
@@ -69,11 +78,15 @@ class Coverage:
 
     def describe(self) -> str:
         """One line: counts and shares inside the 50% and 95% intervals."""
-        text = (f"{_count(self.inside_50, self.n)} economy-years inside their 50% predictive "
-                f"interval, {_count(self.inside_95, self.n)} inside their 95% interval")
+        text = (
+            f"{_count(self.inside_50, self.n)} economy-years inside their 50% predictive "
+            f"interval, {_count(self.inside_95, self.n)} inside their 95% interval"
+        )
         if self.focus_n:
-            text += (f"; {self.focus}: {_count(self.focus_inside_50, self.focus_n)} (50%), "
-                     f"{_count(self.focus_inside_95, self.focus_n)} (95%)")
+            text += (
+                f"; {self.focus}: {_count(self.focus_inside_50, self.focus_n)} (50%), "
+                f"{_count(self.focus_inside_95, self.focus_n)} (95%)"
+            )
         return text
 
 
@@ -123,8 +136,9 @@ class ClaimChecks:
 
 
 # ---------------------------------------------------------------- replicated shares
-def replicated_shares(result: BayesResult, max_draws: int = MAX_DRAWS
-                      ) -> tuple[np.ndarray, pd.DataFrame, np.ndarray]:
+def replicated_shares(
+    result: BayesResult, max_draws: int = MAX_DRAWS
+) -> tuple[np.ndarray, pd.DataFrame, np.ndarray]:
     """Posterior predictive draws of the shares of a fit, on the scale of the data.
 
     The draws are the fit's own thinned posterior predictive group when the result holds
@@ -154,11 +168,15 @@ def replicated_shares(result: BayesResult, max_draws: int = MAX_DRAWS
     from servmodel.spec import parse_spec
 
     if not isinstance(result, BayesResult):
-        raise UsageError("claim_checks: give a Bayesian result (servmodel.load_bayes('model.nc')"
-                         f"), not {type(result).__name__}")
+        raise UsageError(
+            "claim_checks: give a Bayesian result (servmodel.load_bayes('model.nc')"
+            f"), not {type(result).__name__}"
+        )
     if result.idata is None or result.rows is None:
-        raise ResultError(f"{result.name}: the result holds no draws or data rows (read from "
-                          "JSON); load the NAME.nc file with load_bayes")
+        raise ResultError(
+            f"{result.name}: the result holds no draws or data rows (read from "
+            "JSON); load the NAME.nc file with load_bayes"
+        )
     spec = parse_spec(result.spec, source=result.name)
     if spec.bayes is None:
         raise ResultError(f"{result.name}: the saved spec has no [bayes] section")
@@ -166,7 +184,7 @@ def replicated_shares(result: BayesResult, max_draws: int = MAX_DRAWS
     data = prepare_data(result.rows, spec.data.measure, result.name, opts.zeros)
     n = len(data.y)
     idata = result.idata
-    stored = (idata.posterior_predictive if "posterior_predictive" in idata.groups() else None)
+    stored = idata.posterior_predictive if "posterior_predictive" in idata.groups() else None
     if stored is not None and OBSERVED in stored and stored[OBSERVED].shape[-1] == n:
         rep = np.asarray(stored[OBSERVED].values, dtype=float).reshape(-1, n)
     else:
@@ -174,14 +192,15 @@ def replicated_shares(result: BayesResult, max_draws: int = MAX_DRAWS
         # PyMC would draw a variable missing from the posterior from its prior, silently
         missing = [v.name for v in model.free_RVs if v.name not in idata.posterior]
         if missing:
-            raise ResultError(f"{result.name}: the draws lack {', '.join(missing)}, which the "
-                              "model of its spec needs; give the NAME.nc that `servmodel "
-                              "bayes` wrote for this spec")
+            raise ResultError(
+                f"{result.name}: the draws lack {', '.join(missing)}, which the "
+                "model of its spec needs; give the NAME.nc that `servmodel "
+                "bayes` wrote for this spec"
+            )
         seed = int((result.info.get("sampler") or {}).get("seed", opts.sampling.seed))
         scratch = az.InferenceData(posterior=idata.posterior)
         add_posterior_predictive(scratch, model, seed=seed, max_draws=max_draws)
-        rep = np.asarray(scratch.posterior_predictive[OBSERVED].values,
-                         dtype=float).reshape(-1, n)
+        rep = np.asarray(scratch.posterior_predictive[OBSERVED].values, dtype=float).reshape(-1, n)
     if opts.zeros == "squeeze":
         # the model replicates squeezed shares; undo the (affine) squeeze to compare with
         # the data the claims use
@@ -189,7 +208,9 @@ def replicated_shares(result: BayesResult, max_draws: int = MAX_DRAWS
     return rep, data.frame, data.y
 
 
-def claim_checks(result: BayesResult, focus: str = FOCUS, max_draws: int = MAX_DRAWS) -> ClaimChecks:
+def claim_checks(
+    result: BayesResult, focus: str = FOCUS, max_draws: int = MAX_DRAWS
+) -> ClaimChecks:
     """Claim-level posterior predictive checks of a loaded Bayesian result.
 
     Parameters
@@ -228,8 +249,7 @@ def intensity_weights(rows: pd.DataFrame) -> tuple[sparse.csr_matrix, pd.DataFra
     code = pd.MultiIndex.from_frame(groups).get_indexer(pd.MultiIndex.from_frame(keys))
     w = rows["output"].to_numpy(dtype=float)
     total = np.bincount(code, weights=w, minlength=len(groups))
-    W = sparse.csr_matrix((w / total[code], (np.arange(len(w)), code)),
-                          shape=(len(w), len(groups)))
+    W = sparse.csr_matrix((w / total[code], (np.arange(len(w)), code)), shape=(len(w), len(groups)))
     return W, groups
 
 
@@ -245,7 +265,7 @@ def trend_weights(groups: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
             continue
         dev = t - t.mean()
         col = np.zeros(len(groups))
-        col[sub.index.to_numpy()] = dev / (dev ** 2).sum()
+        col[sub.index.to_numpy()] = dev / (dev**2).sum()
         cols.append(col)
         countries.append(str(c))
     return (np.column_stack(cols) if cols else np.zeros((len(groups), 0))), countries
@@ -258,8 +278,8 @@ def gradient_weights(rows: pd.DataFrame) -> np.ndarray | None:
     within each year. ``None`` when the score does not vary within years."""
     x = rows["tech_score"].to_numpy(dtype=float)
     x_dm = x - pd.Series(x).groupby(rows["year"].to_numpy()).transform("mean").to_numpy()
-    sxx = float((x_dm ** 2).sum())
-    if sxx <= 1e-12 * max(1.0, float((x ** 2).sum())):
+    sxx = float((x_dm**2).sum())
+    if sxx <= 1e-12 * max(1.0, float((x**2).sum())):
         return None
     return x_dm / sxx
 
@@ -275,12 +295,24 @@ def _summarise(observed: float, draws: np.ndarray) -> dict[str, float]:
     alpha, inner = (1 - LEVEL) / 2, (1 - INNER_LEVEL) / 2
     q = np.quantile(draws, [alpha, inner, 1 - inner, 1 - alpha])
     p = min(1.0, 2.0 * min(float((draws >= observed).mean()), float((draws <= observed).mean())))
-    return {"observed": float(observed), "mean": float(draws.mean()), "low": float(q[0]),
-            "low50": float(q[1]), "high50": float(q[2]), "high": float(q[3]), "p_value": p}
+    return {
+        "observed": float(observed),
+        "mean": float(draws.mean()),
+        "low": float(q[0]),
+        "low50": float(q[1]),
+        "high50": float(q[2]),
+        "high": float(q[3]),
+        "p_value": p,
+    }
 
 
-def check_replicates(rows: pd.DataFrame, observed: np.ndarray, replicated: np.ndarray,
-                     model: str = "", focus: str = FOCUS) -> ClaimChecks:
+def check_replicates(
+    rows: pd.DataFrame,
+    observed: np.ndarray,
+    replicated: np.ndarray,
+    model: str = "",
+    focus: str = FOCUS,
+) -> ClaimChecks:
     """Compare observed claim statistics with those of replicated shares.
 
     Parameters
@@ -309,8 +341,10 @@ def check_replicates(rows: pd.DataFrame, observed: np.ndarray, replicated: np.nd
     y = np.asarray(observed, dtype=float)
     rep = np.asarray(replicated, dtype=float)
     if rep.ndim != 2 or rep.shape[1] != len(rows) or len(y) != len(rows):
-        raise UsageError(f"check_replicates: replicated shares must be draws x {len(rows)} "
-                         f"rows and observed {len(rows)} values; got {rep.shape} and {y.shape}")
+        raise UsageError(
+            f"check_replicates: replicated shares must be draws x {len(rows)} "
+            f"rows and observed {len(rows)} values; got {rep.shape} and {y.shape}"
+        )
     rows = rows.reset_index(drop=True)
     W, groups = intensity_weights(rows)
     obs_i = np.asarray(W.T @ y)
@@ -326,13 +360,20 @@ def check_replicates(rows: pd.DataFrame, observed: np.ndarray, replicated: np.nd
     A, trend_countries = trend_weights(groups)
     obs_t, rep_t = obs_i @ A, rep_i @ A
     for k, c in enumerate(trend_countries):
-        records.append({"statistic": "trend", "country": c, "year": None,
-                        **_summarise(obs_t[k], rep_t[:, k])})
+        records.append(
+            {"statistic": "trend", "country": c, "year": None, **_summarise(obs_t[k], rep_t[:, k])}
+        )
 
     a = gradient_weights(rows)
     if a is not None:
-        records.append({"statistic": "tech_gradient", "country": "", "year": None,
-                        **_summarise(float(y @ a), rep @ a)})
+        records.append(
+            {
+                "statistic": "tech_gradient",
+                "country": "",
+                "year": None,
+                **_summarise(float(y @ a), rep @ a),
+            }
+        )
 
     focus_years = groups.loc[groups["country"] == focus, "year"]
     if len(focus_years):
@@ -340,17 +381,30 @@ def check_replicates(rows: pd.DataFrame, observed: np.ndarray, replicated: np.nd
             idx = groups.index[groups["year"] == year].to_numpy()
             pos = int(np.flatnonzero(groups.loc[idx, "country"].to_numpy() == focus)[0])
             obs_rank = ranks_from_top(obs_i[None, idx], pos)[0]
-            records.append({"statistic": "rank", "country": focus, "year": year,
-                            **_summarise(float(obs_rank), ranks_from_top(rep_i[:, idx], pos)
-                                         .astype(float))})
+            records.append(
+                {
+                    "statistic": "rank",
+                    "country": focus,
+                    "year": year,
+                    **_summarise(float(obs_rank), ranks_from_top(rep_i[:, idx], pos).astype(float)),
+                }
+            )
 
     table = pd.DataFrame(records)
     table.insert(0, "model", model)
     table["year"] = pd.array(table["year"], dtype="Int64")
     coverage = _coverage(bands, focus)
     passed, verdict = _verdict(coverage, table, focus)
-    return ClaimChecks(model=model, coverage=coverage, passed=passed, verdict=verdict,
-                       focus=focus, n_draws=int(rep.shape[0]), statistics=table, bands=bands)
+    return ClaimChecks(
+        model=model,
+        coverage=coverage,
+        passed=passed,
+        verdict=verdict,
+        focus=focus,
+        n_draws=int(rep.shape[0]),
+        statistics=table,
+        bands=bands,
+    )
 
 
 def _inside(frame: pd.DataFrame, low: str, high: str) -> pd.Series:
@@ -363,23 +417,37 @@ def _coverage(bands: pd.DataFrame, focus: str) -> Coverage:
     def share(frame: pd.DataFrame, low: str, high: str) -> float:
         return float(_inside(frame, low, high).mean()) if len(frame) else math.nan
 
-    return Coverage(n=len(bands), inside_50=share(bands, "low50", "high50"),
-                    inside_95=share(bands, "low", "high"), focus=focus, focus_n=len(own),
-                    focus_inside_50=share(own, "low50", "high50"),
-                    focus_inside_95=share(own, "low", "high"))
+    return Coverage(
+        n=len(bands),
+        inside_50=share(bands, "low50", "high50"),
+        inside_95=share(bands, "low", "high"),
+        focus=focus,
+        focus_n=len(own),
+        focus_inside_50=share(own, "low50", "high50"),
+        focus_inside_95=share(own, "low", "high"),
+    )
 
 
 def _verdict(coverage: Coverage, table: pd.DataFrame, focus: str) -> tuple[bool, str]:
     """Pass or fail, in words with the numbers behind it."""
     reasons = []
     ok = coverage.inside_95 >= MIN_COVERAGE
-    reasons.append(f"{_count(coverage.inside_95, coverage.n)} economy-year intensities inside "
-                   f"their 95% predictive interval (needs {MIN_COVERAGE:.0%})")
+    reasons.append(
+        f"{_count(coverage.inside_95, coverage.n)} economy-year intensities inside "
+        f"their 95% predictive interval (needs {MIN_COVERAGE:.0%})"
+    )
     for what, sel, absent in (
-            (f"{focus}'s trend", (table["statistic"] == "trend") & (table["country"] == focus),
-             f"{focus} has fewer than two years in the fit"),
-            ("the technology gradient", table["statistic"] == "tech_gradient",
-             "the technology score does not vary within years")):
+        (
+            f"{focus}'s trend",
+            (table["statistic"] == "trend") & (table["country"] == focus),
+            f"{focus} has fewer than two years in the fit",
+        ),
+        (
+            "the technology gradient",
+            table["statistic"] == "tech_gradient",
+            "the technology score does not vary within years",
+        ),
+    ):
         row = table[sel]
         if row.empty:
             reasons.append(f"{what} not checked ({absent})")
@@ -387,8 +455,13 @@ def _verdict(coverage: Coverage, table: pd.DataFrame, focus: str) -> tuple[bool,
         inside = bool(_inside(row, "low", "high").iloc[0])
         ok = ok and inside
         r = row.iloc[0]
-        reasons.append(f"{what} {r.observed:+.3g} {'inside' if inside else 'outside'} its 95% "
-                       f"interval [{r.low:+.3g}, {r.high:+.3g}] (p = {r.p_value:.3f})")
-    head = ("passes: the model reproduces the claim-level statistics" if ok else
-            "fails: the model does not reproduce the claim-level statistics")
+        reasons.append(
+            f"{what} {r.observed:+.3g} {'inside' if inside else 'outside'} its 95% "
+            f"interval [{r.low:+.3g}, {r.high:+.3g}] (p = {r.p_value:.3f})"
+        )
+    head = (
+        "passes: the model reproduces the claim-level statistics"
+        if ok
+        else "fails: the model does not reproduce the claim-level statistics"
+    )
     return ok, f"{head}: {'; '.join(reasons)}"

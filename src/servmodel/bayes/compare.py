@@ -81,9 +81,11 @@ def compare_models(models: Mapping[str, Draws], ic: str = "loo", seed: int = 0) 
         log-likelihood.
     """
     if not isinstance(models, Mapping):
-        raise UsageError(f"compare_models: models must be a mapping of names to results, "
-                         f"e.g. {{'a': load_bayes('a.nc'), 'b': load_bayes('b.nc')}}, not "
-                         f"{type(models).__name__}")
+        raise UsageError(
+            f"compare_models: models must be a mapping of names to results, "
+            f"e.g. {{'a': load_bayes('a.nc'), 'b': load_bayes('b.nc')}}, not "
+            f"{type(models).__name__}"
+        )
     if ic not in ("loo", "waic"):
         raise UsageError(f"unknown ic {ic!r}; choose loo or waic")
     if len(models) < 2:
@@ -91,18 +93,23 @@ def compare_models(models: Mapping[str, Draws], ic: str = "loo", seed: int = 0) 
     for name, value in models.items():
         if isinstance(value, BayesResult):
             if value.idata is None:
-                raise ResultError(f"{name}: no draws (a result read from its JSON summary); "
-                                  "read the .nc file with load_bayes")
+                raise ResultError(
+                    f"{name}: no draws (a result read from its JSON summary); "
+                    "read the .nc file with load_bayes"
+                )
         elif not isinstance(value, az.InferenceData):
-            raise UsageError(f"model {name!r}: {value!r} is a {type(value).__name__}; give "
-                             "the draws: load_bayes(path) or its .idata")
+            raise UsageError(
+                f"model {name!r}: {value!r} is a {type(value).__name__}; give "
+                "the draws: load_bayes(path) or its .idata"
+            )
     check_same_sample(models)
     draws = {name: (v.idata if isinstance(v, BayesResult) else v) for name, v in models.items()}
     sizes = {}
     for name, idata in draws.items():
         if "log_likelihood" not in idata.groups():
-            raise ResultError(f"{name}: no pointwise log-likelihood stored; refit it with "
-                              "servmodel bayes")
+            raise ResultError(
+                f"{name}: no pointwise log-likelihood stored; refit it with servmodel bayes"
+            )
         ll = idata.log_likelihood
         sizes[name] = int(np.prod([ll.sizes[d] for d in ll.dims if d not in ("chain", "draw")]))
     first, n_first = next(iter(sizes.items()))
@@ -114,27 +121,34 @@ def compare_models(models: Mapping[str, Draws], ic: str = "loo", seed: int = 0) 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         # each model's pointwise elpd once, for both weightings
-        elpds = {name: psis_loo(idata) if ic == "loo" else az.waic(idata, pointwise=True)
-                 for name, idata in models.items()}
+        elpds = {
+            name: psis_loo(idata) if ic == "loo" else az.waic(idata, pointwise=True)
+            for name, idata in models.items()
+        }
         if ic == "loo":
-            bad = {name: int((np.asarray(e.pareto_k) > PARETO_K_MAX).sum())
-                   for name, e in elpds.items()}
+            bad = {
+                name: int((np.asarray(e.pareto_k) > PARETO_K_MAX).sum())
+                for name, e in elpds.items()
+            }
         table = az.compare(elpds, ic=ic, method="stacking")
-        pbma = az.compare(elpds, ic=ic, method="BB-pseudo-BMA", b_samples=BB_SAMPLES,
-                          seed=seed)["weight"]
+        pbma = az.compare(elpds, ic=ic, method="BB-pseudo-BMA", b_samples=BB_SAMPLES, seed=seed)[
+            "weight"
+        ]
     elpd = f"elpd_{ic}"
     p = f"p_{ic}"
-    out = pd.DataFrame({
-        "model": table.index,
-        "rank": table["rank"].to_numpy(dtype=int),
-        "elpd": table[elpd].to_numpy(dtype=float),
-        "se": table["se"].to_numpy(dtype=float),
-        "elpd_diff": table["elpd_diff"].to_numpy(dtype=float),
-        "dse": table["dse"].to_numpy(dtype=float),
-        "p": table[p].to_numpy(dtype=float),
-        "weight": table["weight"].to_numpy(dtype=float),
-        "weight_pbma": pbma.reindex(table.index).to_numpy(dtype=float),
-    })
+    out = pd.DataFrame(
+        {
+            "model": table.index,
+            "rank": table["rank"].to_numpy(dtype=int),
+            "elpd": table[elpd].to_numpy(dtype=float),
+            "se": table["se"].to_numpy(dtype=float),
+            "elpd_diff": table["elpd_diff"].to_numpy(dtype=float),
+            "dse": table["dse"].to_numpy(dtype=float),
+            "p": table[p].to_numpy(dtype=float),
+            "weight": table["weight"].to_numpy(dtype=float),
+            "weight_pbma": pbma.reindex(table.index).to_numpy(dtype=float),
+        }
+    )
     return Comparison(out, bad, next(iter(sizes.values())), ic)
 
 
@@ -176,8 +190,11 @@ def _sample_of(value: Draws) -> _Sample:
 
 
 def _only(a: set, b: set, name_a: str, name_b: str) -> str:
-    parts = [f"{', '.join(sorted(map(str, x)))} only in {n}"
-             for x, n in ((a - b, name_a), (b - a, name_b)) if x]
+    parts = [
+        f"{', '.join(sorted(map(str, x)))} only in {n}"
+        for x, n in ((a - b, name_a), (b - a, name_b))
+        if x
+    ]
     return "; ".join(parts)
 
 
@@ -202,14 +219,17 @@ def _differences(a: _Sample, b: _Sample, name_a: str, name_b: str) -> list[str]:
         keys_b = set(rb[list(KEYS)].itertuples(index=False, name=None))
         if keys_a != keys_b or len(ra) != len(rb):
             k = len(keys_a ^ keys_b)
-            return [f"observations {len(ra):,} vs {len(rb):,}: {k} row{'s' * (k != 1)} not "
-                    "in both"]
+            return [f"observations {len(ra):,} vs {len(rb):,}: {k} row{'s' * (k != 1)} not in both"]
         m = a.measure
-        if m is not None and m in ra and m in rb and not np.allclose(
-                ra[m].to_numpy(dtype=float), rb[m].to_numpy(dtype=float), rtol=1e-6,
-                equal_nan=True):
-            return ["the same rows with different observed shares (built from different "
-                    "panels)"]
+        if (
+            m is not None
+            and m in ra
+            and m in rb
+            and not np.allclose(
+                ra[m].to_numpy(dtype=float), rb[m].to_numpy(dtype=float), rtol=1e-6, equal_nan=True
+            )
+        ):
+            return ["the same rows with different observed shares (built from different panels)"]
         return []
     if how:
         return how
@@ -252,6 +272,8 @@ def check_same_sample(models: Mapping[str, Any]) -> None:
 
 
 def _refuse(name_a: str, name_b: str, how: list[str]) -> None:
-    raise UsageError(f"{name_a} and {name_b} were fit on different samples ({'; '.join(how)}); "
-                     "LOO compares models fit on the same observations only: refit them with "
-                     "the same [data] section on the same panel")
+    raise UsageError(
+        f"{name_a} and {name_b} were fit on different samples ({'; '.join(how)}); "
+        "LOO compares models fit on the same observations only: refit them with "
+        "the same [data] section on the same panel"
+    )

@@ -72,8 +72,9 @@ class BayesData:
         """Number of exact zeros in ``y``."""
         return int((self.y == 0).sum())
 
-    def grid(self, countries: np.ndarray, industries: np.ndarray, years: np.ndarray,
-             output: np.ndarray) -> Covariates:
+    def grid(
+        self, countries: np.ndarray, industries: np.ndarray, years: np.ndarray, output: np.ndarray
+    ) -> Covariates:
         """Covariates for new (country code, industry code, year, output) combinations."""
         return Covariates(
             year=_year_codes(years, self.years),
@@ -85,8 +86,7 @@ class BayesData:
         )
 
 
-def prepare_data(rows: pd.DataFrame, measure: str, source: str,
-                 zeros: str = "hurdle") -> BayesData:
+def prepare_data(rows: pd.DataFrame, measure: str, source: str, zeros: str = "hurdle") -> BayesData:
     """Turn selected panel rows into :class:`BayesData`.
 
     Rows whose measure is missing (a share of intermediate inputs for an industry that buys
@@ -107,11 +107,15 @@ def prepare_data(rows: pd.DataFrame, measure: str, source: str,
     if len(rows) == 0:
         raise DataError(f"{source}: no observations left for the Bayesian model")
     if (values < 0).any() or (values > 1).any():
-        raise DataError(f"{source}: {measure} has values outside [0, 1]; the Beta and "
-                        "logit-normal models need shares (use a share measure such as direct)")
+        raise DataError(
+            f"{source}: {measure} has values outside [0, 1]; the Beta and "
+            "logit-normal models need shares (use a share measure such as direct)"
+        )
     if zeros != "squeeze" and (values == 1).any():
-        raise DataError(f"{source}: {measure} equals 1 in {int((values == 1).sum())} rows; the "
-                        f"{zeros} rule handles zeros only: set zeros = 'squeeze' in [bayes]")
+        raise DataError(
+            f"{source}: {measure} equals 1 in {int((values == 1).sum())} rows; the "
+            f"{zeros} rule handles zeros only: set zeros = 'squeeze' in [bayes]"
+        )
     rows = rows.reset_index(drop=True)
     country, countries = pd.factorize(rows["country"], sort=True)
     industry, industries = pd.factorize(rows["industry"], sort=True)

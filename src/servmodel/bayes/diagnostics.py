@@ -51,16 +51,23 @@ def verdict_of(checks: Mapping[str, Mapping[str, Any]]) -> str:
     """The verdict on stored checks (``Diagnostics.to_dict()``, a result's
     ``diagnostics``): all pass, which failed, or which could not be made and why."""
     failed = [n for n, c in checks.items() if not c.get("passed") and is_available(c)]
-    missing = [UNAVAILABLE.get(n, f"{n} could not be computed") for n, c in checks.items()
-               if not is_available(c)]
+    missing = [
+        UNAVAILABLE.get(n, f"{n} could not be computed")
+        for n, c in checks.items()
+        if not is_available(c)
+    ]
     if not failed and not missing:
         return "all checks pass: R-hat < 1.01, ESS >= 400, no divergences, BFMI >= 0.3"
     if failed:
         note = f" ({'; '.join(missing)})" if missing else ""
-        return (f"FAILED: {', '.join(failed)}{note}; do not interpret these estimates before "
-                "fixing the fit")
-    return (f"NOT SHOWN: {'; '.join(missing)}, so convergence is unchecked (the other checks "
-            "pass); refit with --chains 4 before interpreting these estimates")
+        return (
+            f"FAILED: {', '.join(failed)}{note}; do not interpret these estimates before "
+            "fixing the fit"
+        )
+    return (
+        f"NOT SHOWN: {'; '.join(missing)}, so convergence is unchecked (the other checks "
+        "pass); refit with --chains 4 before interpreting these estimates"
+    )
 
 
 @dataclass(frozen=True)
@@ -87,9 +94,16 @@ class Diagnostics:
 
     def to_dict(self) -> dict[str, dict[str, Any]]:
         """Each check's value, threshold, verdict, worst parameter and availability."""
-        return {c.name: {"value": c.value, "threshold": c.threshold, "passed": c.passed,
-                         "worst_parameter": c.worst_parameter, "available": c.available}
-                for c in self.checks}
+        return {
+            c.name: {
+                "value": c.value,
+                "threshold": c.threshold,
+                "passed": c.passed,
+                "worst_parameter": c.worst_parameter,
+                "available": c.available,
+            }
+            for c in self.checks
+        }
 
 
 def _worst(ds, reduce: str) -> tuple[float, str]:
@@ -144,8 +158,14 @@ def diagnose(idata: az.InferenceData, var_names: list[str] | None = None) -> Dia
     except (KeyError, AttributeError, ValueError, TypeError):
         bfmi = float("nan")
     checks = (
-        Check("r_hat", rhat, f"< {RHAT_MAX}", n_chains > 1 and bool(rhat < RHAT_MAX), rhat_at,
-              available=n_chains > 1),
+        Check(
+            "r_hat",
+            rhat,
+            f"< {RHAT_MAX}",
+            n_chains > 1 and bool(rhat < RHAT_MAX),
+            rhat_at,
+            available=n_chains > 1,
+        ),
         Check("ess_bulk", ess_b, f">= {ESS_MIN:.0f}", bool(ess_b >= ESS_MIN), ess_b_at),
         Check("ess_tail", ess_t, f">= {ESS_MIN:.0f}", bool(ess_t >= ESS_MIN), ess_t_at),
         Check("divergences", float(divergent), "= 0", divergent == 0),

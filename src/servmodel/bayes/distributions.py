@@ -33,8 +33,13 @@ def _beta_density(y, mu, phi):
     phi = pt.cast(phi, "float64")
     a = mu * phi
     b = phi - a
-    return ((a - 1.0) * pt.log(y) + (b - 1.0) * pt.log1p(-y)
-            - pt.gammaln(a) - pt.gammaln(b) + pt.gammaln(phi))
+    return (
+        (a - 1.0) * pt.log(y)
+        + (b - 1.0) * pt.log1p(-y)
+        - pt.gammaln(a)
+        - pt.gammaln(b)
+        + pt.gammaln(phi)
+    )
 
 
 def hurdle_beta_logp(value, mu, phi, pi):

@@ -70,8 +70,9 @@ def fit_bayes(
     """
     _check_arguments(spec, panel, settings, level, interval)
     if spec.bayes is None:
-        raise SpecError(f"{spec.source}: [bayes]: no Bayesian section; this spec is for "
-                        "`servmodel estimate`")
+        raise SpecError(
+            f"{spec.source}: [bayes]: no Bayesian section; this spec is for `servmodel estimate`"
+        )
     opts = spec.bayes
     s = settings or opts.sampling
     selection = select_rows(panel.frame, spec.data, spec.source)
@@ -91,7 +92,7 @@ def fit_bayes(
     info = {
         "definition": spec.data.definition,
         "measure": spec.data.measure,
-        "n_obs": int(len(data.y)),
+        "n_obs": len(data.y),
         "n_zeros": data.n_zeros,
         "zeros": opts.zeros,
         "zero_handling": zero_note,
@@ -104,33 +105,51 @@ def fit_bayes(
         "sampler": s.to_dict(),
         "compile_seconds": run.compile_seconds,
         "sampling_seconds": run.sampling_seconds,
-        "loo": {"elpd": float(loo.elpd_loo), "se": float(loo.se), "p": float(loo.p_loo),
-                "pareto_k_over_0.7": int((pareto > 0.7).sum())},
+        "loo": {
+            "elpd": float(loo.elpd_loo),
+            "se": float(loo.se),
+            "p": float(loo.p_loo),
+            "pareto_k_over_0.7": int((pareto > 0.7).sum()),
+        },
         "interval": {"kind": interval, "level": level},
         "versions": package_versions(),
     }
-    return BayesResult(name=spec.name, spec=spec.to_dict(), summary=summary,
-                       diagnostics=diagnostics.to_dict(), info=info, idata=run.idata,
-                       rows=data.frame)
+    return BayesResult(
+        name=spec.name,
+        spec=spec.to_dict(),
+        summary=summary,
+        diagnostics=diagnostics.to_dict(),
+        info=info,
+        idata=run.idata,
+        rows=data.frame,
+    )
 
 
-def _check_arguments(spec: object, panel: object, settings: object, level: object,
-                     interval: object) -> None:
+def _check_arguments(
+    spec: object, panel: object, settings: object, level: object, interval: object
+) -> None:
     """Refuse arguments of the wrong kind before anything is built or sampled (they would
     otherwise fail deep inside PyMC, or in the summary after minutes of sampling)."""
     if not isinstance(spec, ModelSpec):
-        raise UsageError(f"fit_bayes: spec must be a ModelSpec, not {type(spec).__name__}; "
-                         "read one with servmodel.load_spec('model.toml')")
+        raise UsageError(
+            f"fit_bayes: spec must be a ModelSpec, not {type(spec).__name__}; "
+            "read one with servmodel.load_spec('model.toml')"
+        )
     if not isinstance(panel, IntensityPanel):
-        raise UsageError(f"fit_bayes: panel must be an IntensityPanel, not "
-                         f"{type(panel).__name__}; read one with servmodel.read_panel(path) "
-                         "or build it with servmodel.build_panel")
+        raise UsageError(
+            f"fit_bayes: panel must be an IntensityPanel, not "
+            f"{type(panel).__name__}; read one with servmodel.read_panel(path) "
+            "or build it with servmodel.build_panel"
+        )
     if settings is not None and not isinstance(settings, SamplerSettings):
-        raise UsageError(f"fit_bayes: settings must be SamplerSettings, not "
-                         f"{type(settings).__name__}; e.g. with_settings(spec.bayes.sampling, "
-                         "chains=2)")
-    if not (isinstance(level, (int, float)) and not isinstance(level, bool)
-            and 0.0 < float(level) < 1.0):
+        raise UsageError(
+            f"fit_bayes: settings must be SamplerSettings, not "
+            f"{type(settings).__name__}; e.g. with_settings(spec.bayes.sampling, "
+            "chains=2)"
+        )
+    if not (
+        isinstance(level, (int, float)) and not isinstance(level, bool) and 0.0 < float(level) < 1.0
+    ):
         raise UsageError(f"fit_bayes: level {level!r} must be between 0 and 1, e.g. 0.95")
     validate_choice(interval, IntervalKind, "interval")
 
@@ -141,17 +160,26 @@ def _check_country_terms(spec: ModelSpec, countries: tuple[str, ...]) -> None:
     opts = spec.bayes
     if len(countries) != 1 or opts is None:
         return
-    asked = [what for what, on in (("country intercepts", "country" in opts.intercepts),
-                                   ("country time slopes", opts.country_slopes),
-                                   ("country x industry effects", opts.cells)) if on]
+    asked = [
+        what
+        for what, on in (
+            ("country intercepts", "country" in opts.intercepts),
+            ("country time slopes", opts.country_slopes),
+            ("country x industry effects", opts.cells),
+        )
+        if on
+    ]
     if asked:
-        raise SpecError(f"{spec.source}: [bayes]: the sample has one country ({countries[0]}), "
-                        f"so {', '.join(asked)} cannot be estimated; set intercepts = "
-                        "[\"industry\"], country_slopes = false and cells = false")
+        raise SpecError(
+            f"{spec.source}: [bayes]: the sample has one country ({countries[0]}), "
+            f"so {', '.join(asked)} cannot be estimated; set intercepts = "
+            '["industry"], country_slopes = false and cells = false'
+        )
 
 
-def _zero_handling_note(rule: str, data, idata: az.InferenceData,
-                        rounding_unit: float = 1.0) -> str:
+def _zero_handling_note(
+    rule: str, data, idata: az.InferenceData, rounding_unit: float = 1.0
+) -> str:
     """One sentence on what the zero rule did to these data."""
     n, zeros = len(data.y), data.n_zeros
     if rule == "squeeze":
@@ -160,19 +188,25 @@ def _zero_handling_note(rule: str, data, idata: az.InferenceData,
         s = squeeze(data.y)
         # an exact zero becomes 1 / (2 n); a table without zeros has none to report
         what = f"the {zeros} exact zeros became {0.5 / n:.2e}" if zeros else "no exact zeros"
-        return (f"squeeze: {what}; every share y became (y (n - 1) + 1/2) / n with n = {n} "
-                f"(largest shift {np.abs(s - data.y).max():.2e})")
+        return (
+            f"squeeze: {what}; every share y became (y (n - 1) + 1/2) / n with n = {n} "
+            f"(largest shift {np.abs(s - data.y).max():.2e})"
+        )
     if rule == "censored":
-        return (f"censored: {zeros} of {n} shares are exactly zero ({zeros / n:.2%}); each "
-                f"counts as a share below half the rounding unit ({rounding_unit:g}) of flow "
-                "divided "
-                "by the industry's gross output, with no parameters of its own")
+        return (
+            f"censored: {zeros} of {n} shares are exactly zero ({zeros / n:.2%}); each "
+            f"counts as a share below half the rounding unit ({rounding_unit:g}) of flow "
+            "divided "
+            "by the industry's gross output, with no parameters of its own"
+        )
     post = idata.posterior
     # probability of a zero for an industry of median size (standardized log output 0)
     p_median = 1.0 / (1.0 + np.exp(-post["zero_intercept"].values))
-    return (f"hurdle: {zeros} of {n} shares are exactly zero ({zeros / n:.2%}); modelled "
-            f"P(zero) at median output {float(p_median.mean()):.2e}, rising as output falls "
-            f"(slope on standardized log output {float(post['zero_log_output'].mean()):+.2f})")
+    return (
+        f"hurdle: {zeros} of {n} shares are exactly zero ({zeros / n:.2%}); modelled "
+        f"P(zero) at median output {float(p_median.mean()):.2e}, rising as output falls "
+        f"(slope on standardized log output {float(post['zero_log_output'].mean()):+.2f})"
+    )
 
 
 def with_settings(base: SamplerSettings, **overrides: object) -> SamplerSettings:

@@ -51,8 +51,9 @@ def psis_loo(idata: az.InferenceData) -> az.ELPDData:
         if not constant.any():
             return az.loo(idata, pointwise=True)
         varying = np.flatnonzero(~constant)
-        reduced = az.InferenceData(posterior=idata.posterior, log_likelihood=ll.isel(
-            {obs_dim: varying}))
+        reduced = az.InferenceData(
+            posterior=idata.posterior, log_likelihood=ll.isel({obs_dim: varying})
+        )
         out = az.loo(reduced, pointwise=True)
     n = flat.shape[1]
     loo_i = np.empty(n)

@@ -24,11 +24,34 @@ TECH_CLASS_TERMS = ("medium-low", "medium-high", "high")
 # Every variable some model of this builder draws (the names that a grid's [prior]
 # parameters may list); a test builds the models and keeps this list complete.
 MODEL_VARIABLES = (
-    "alpha", "beta_tech", "tech_trend", "beta_tech_class", "tech_class_trend",
-    "sigma_industry", "z_industry", "b_industry", "sigma_country", "z_country", "a_country",
-    "trend", "sigma_slope", "z_slope", "slope_country", "sigma_cell", "z_cell", "u_cell",
-    "sigma_cell_slope", "z_cell_slope", "u_cell_slope", "sigma_country_year", "z_country_year",
-    "b_country_year", "log_phi", "sigma_obs", "zero_intercept", "zero_log_output",
+    "alpha",
+    "beta_tech",
+    "tech_trend",
+    "beta_tech_class",
+    "tech_class_trend",
+    "sigma_industry",
+    "z_industry",
+    "b_industry",
+    "sigma_country",
+    "z_country",
+    "a_country",
+    "trend",
+    "sigma_slope",
+    "z_slope",
+    "slope_country",
+    "sigma_cell",
+    "z_cell",
+    "u_cell",
+    "sigma_cell_slope",
+    "z_cell_slope",
+    "u_cell_slope",
+    "sigma_country_year",
+    "z_country_year",
+    "b_country_year",
+    "log_phi",
+    "sigma_obs",
+    "zero_intercept",
+    "zero_log_output",
 )
 
 
@@ -53,8 +76,10 @@ def detrending_basis(data: BayesData) -> np.ndarray:
     direction of ``z`` is left to the prior alone.
     """
     if len(data.years) < 3:
-        raise DataError(f"economy x year effects need at least 3 years beyond a level and a "
-                        f"trend; the data hold {len(data.years)}: set country_years = false")
+        raise DataError(
+            f"economy x year effects need at least 3 years beyond a level and a "
+            f"trend; the data hold {len(data.years)}: set country_years = false"
+        )
     t = (np.asarray(data.years, dtype=float) - data.year_center) / YEARS_PER_UNIT
     design = np.column_stack([np.ones_like(t), t])
     q, _ = np.linalg.qr(design, mode="complete")
@@ -128,32 +153,35 @@ def _linear_predictor(opts: BayesOptions, data: BayesData, x: Covariates):
         else:
             # summing to zero over countries and over industries keeps the cells from
             # trading off against the country and industry effects
-            cell = pm.ZeroSumNormal("u_cell", sigma=sigma_u, dims=("country", "industry"),
-                                    n_zerosum_axes=2)
+            cell = pm.ZeroSumNormal(
+                "u_cell", sigma=sigma_u, dims=("country", "industry"), n_zerosum_axes=2
+            )
         level = level + cell
     if opts.cell_slopes:
         sigma_v = pm.HalfNormal("sigma_cell_slope", p.sigma_cell_slope)
         if naive:
-            cell_slope = sigma_v * pm.ZeroSumNormal("z_cell_slope", sigma=1.0,
-                                                    dims=("country", "industry"),
-                                                    n_zerosum_axes=2)
+            cell_slope = sigma_v * pm.ZeroSumNormal(
+                "z_cell_slope", sigma=1.0, dims=("country", "industry"), n_zerosum_axes=2
+            )
         else:
             # centred: 17 years per cell pin a slope down well (sd about 0.07 per decade
             # against sigma about 0.2), and the centred form gave 2.6 times the ESS per
             # second of the non-centred one on the embedded data
-            cell_slope = pm.ZeroSumNormal("u_cell_slope", sigma=sigma_v,
-                                          dims=("country", "industry"), n_zerosum_axes=2)
+            cell_slope = pm.ZeroSumNormal(
+                "u_cell_slope", sigma=sigma_v, dims=("country", "industry"), n_zerosum_axes=2
+            )
         per_decade = per_decade + cell_slope
     cell_index = x.country * n_ind + x.industry
     eta = level.ravel()[cell_index] + per_decade.ravel()[cell_index] * x.t
     if opts.country_years:
         if (x.year < 0).any():
-            raise UsageError("economy x year effects are known only for the fitted years "
-                             f"{data.years[0]}-{data.years[-1]}; predict for those years")
+            raise UsageError(
+                "economy x year effects are known only for the fitted years "
+                f"{data.years[0]}-{data.years[-1]}; predict for those years"
+            )
         sigma_e = pm.HalfNormal("sigma_country_year", p.sigma_country_year)
         if naive:
-            coef = sigma_e * pm.Normal("z_country_year", 0.0, 1.0,
-                                       dims=("country", "year_basis"))
+            coef = sigma_e * pm.Normal("z_country_year", 0.0, 1.0, dims=("country", "year_basis"))
         else:
             coef = pm.Normal("b_country_year", 0.0, sigma_e, dims=("country", "year_basis"))
         year_effect = pt.dot(coef, detrending_basis(data).T)
@@ -217,19 +245,47 @@ def build_model(
         y = pm.Data(OBSERVED_DATA, squeeze(data.y) if opts.zeros == "squeeze" else data.y)
         if opts.family == "beta":
             if opts.zeros == "censored":
-                pm.CustomDist(OBSERVED, mu, scale, threshold, logp=dist.censored_beta_logp,
-                              random=dist.censored_beta_random, observed=y)
+                pm.CustomDist(
+                    OBSERVED,
+                    mu,
+                    scale,
+                    threshold,
+                    logp=dist.censored_beta_logp,
+                    random=dist.censored_beta_random,
+                    observed=y,
+                )
             elif opts.zeros == "hurdle":
-                pm.CustomDist(OBSERVED, mu, scale, pi, logp=dist.hurdle_beta_logp,
-                              random=dist.hurdle_beta_random, observed=y)
+                pm.CustomDist(
+                    OBSERVED,
+                    mu,
+                    scale,
+                    pi,
+                    logp=dist.hurdle_beta_logp,
+                    random=dist.hurdle_beta_random,
+                    observed=y,
+                )
             else:
-                pm.CustomDist(OBSERVED, mu, scale, logp=dist.beta_logp,
-                              random=dist.beta_random, observed=y)
+                pm.CustomDist(
+                    OBSERVED, mu, scale, logp=dist.beta_logp, random=dist.beta_random, observed=y
+                )
         else:
             if opts.zeros == "hurdle":
-                pm.CustomDist(OBSERVED, eta, scale, pi, logp=dist.hurdle_logitnormal_logp,
-                              random=dist.hurdle_logitnormal_random, observed=y)
+                pm.CustomDist(
+                    OBSERVED,
+                    eta,
+                    scale,
+                    pi,
+                    logp=dist.hurdle_logitnormal_logp,
+                    random=dist.hurdle_logitnormal_random,
+                    observed=y,
+                )
             else:
-                pm.CustomDist(OBSERVED, eta, scale, logp=dist.logitnormal_logp,
-                              random=dist.logitnormal_random, observed=y)
+                pm.CustomDist(
+                    OBSERVED,
+                    eta,
+                    scale,
+                    logp=dist.logitnormal_logp,
+                    random=dist.logitnormal_random,
+                    observed=y,
+                )
     return model

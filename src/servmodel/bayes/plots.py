@@ -11,21 +11,32 @@ import arviz as az
 import matplotlib
 
 matplotlib.use("Agg")  # files only; never needs a display
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.ticker import MaxNLocator
 
-from servmodel._fileio import atomic_path  # noqa: E402
-from servmodel.bayes.summary import HIDDEN_PREFIXES  # noqa: E402
+from servmodel._fileio import atomic_path
+from servmodel.bayes.summary import HIDDEN_PREFIXES
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from servmodel.bayes.claim_checks import ClaimChecks
 
-SCALAR_FIRST = ("alpha", "beta_tech", "trend", "tech_trend", "sigma_industry", "sigma_country",
-                "sigma_slope", "sigma_cell", "log_phi", "sigma_obs", "zero_intercept",
-                "zero_log_output")
+SCALAR_FIRST = (
+    "alpha",
+    "beta_tech",
+    "trend",
+    "tech_trend",
+    "sigma_industry",
+    "sigma_country",
+    "sigma_slope",
+    "sigma_cell",
+    "log_phi",
+    "sigma_obs",
+    "zero_intercept",
+    "zero_log_output",
+)
 
 
 def _save(fig: plt.Figure, path: str | os.PathLike[str]) -> Path:
@@ -38,16 +49,20 @@ def _save(fig: plt.Figure, path: str | os.PathLike[str]) -> Path:
 def scalar_parameters(idata: az.InferenceData) -> list[str]:
     """Scalar posterior variables, the model's main parameters first."""
     post = idata.posterior
-    names = [v for v in post.data_vars
-             if not v.startswith(HIDDEN_PREFIXES) and set(post[v].dims) <= {"chain", "draw"}]
+    names = [
+        v
+        for v in post.data_vars
+        if not v.startswith(HIDDEN_PREFIXES) and set(post[v].dims) <= {"chain", "draw"}
+    ]
     return sorted(names, key=lambda v: (SCALAR_FIRST.index(v) if v in SCALAR_FIRST else 99, v))
 
 
 def rank_plot(idata: az.InferenceData, path: str | os.PathLike[str]) -> Path:
     """Trace and rank plots of the scalar parameters, saved as PNG."""
     names = scalar_parameters(idata)
-    axes = az.plot_trace(idata, var_names=names, kind="rank_vlines", compact=True,
-                         figsize=(10, 1.9 * len(names)))
+    axes = az.plot_trace(
+        idata, var_names=names, kind="rank_vlines", compact=True, figsize=(10, 1.9 * len(names))
+    )
     axes = np.asarray(axes)
     axes[0, 0].set_title(f"{names[0]}: posterior by chain")
     axes[0, 1].set_title(f"{names[0]}: rank plot (uniform when chains agree)")
@@ -73,8 +88,11 @@ def ppc_plot(idata: az.InferenceData, path: str | os.PathLike[str], label: str =
     return _save(fig, path)
 
 
-def claim_check_plot(checks: ClaimChecks, path: str | os.PathLike[str],
-                     highlight: tuple[str, ...] = ("KOR", "MEX", "CHN")) -> Path:
+def claim_check_plot(
+    checks: ClaimChecks,
+    path: str | os.PathLike[str],
+    highlight: tuple[str, ...] = ("KOR", "MEX", "CHN"),
+) -> Path:
     """Each economy's observed manufacturing intensity against its posterior predictive
     bands (50% and 95%), the ``highlight`` countries large, the others as small multiples;
     observed years outside the 95% band are marked in red.
@@ -95,9 +113,11 @@ def claim_check_plot(checks: ClaimChecks, path: str | os.PathLike[str],
     ncols = 8
     nrows = math.ceil(len(rest) / ncols)
     fig = plt.figure(figsize=(16, (4.2 if big else 0) + 1.7 * nrows + 0.6))
-    outer = fig.add_gridspec(int(bool(big)) + int(bool(rest)), 1,
-                             height_ratios=[r for r, on in ((4.2, big), (1.7 * nrows, rest))
-                                            if on])
+    outer = fig.add_gridspec(
+        int(bool(big)) + int(bool(rest)),
+        1,
+        height_ratios=[r for r, on in ((4.2, big), (1.7 * nrows, rest)) if on],
+    )
     k = 0
     if big:
         top = outer[k].subgridspec(1, len(big))
@@ -107,26 +127,45 @@ def claim_check_plot(checks: ClaimChecks, path: str | os.PathLike[str],
     if rest:
         grid = outer[k].subgridspec(nrows, ncols, hspace=0.6)
         for j, c in enumerate(rest):
-            _band_axis(fig.add_subplot(grid[j // ncols, j % ncols]),
-                       bands[bands["country"] == c], c, large=False)
-    fig.suptitle(f"{checks.model}: observed manufacturing intensity (output-weighted) and "
-                 f"posterior predictive 50% / 95% bands\n{checks.coverage.describe()}",
-                 fontsize=11)
+            _band_axis(
+                fig.add_subplot(grid[j // ncols, j % ncols]),
+                bands[bands["country"] == c],
+                c,
+                large=False,
+            )
+    fig.suptitle(
+        f"{checks.model}: observed manufacturing intensity (output-weighted) and "
+        f"posterior predictive 50% / 95% bands\n{checks.coverage.describe()}",
+        fontsize=11,
+    )
     return _save(fig, path)
 
 
 def _band_axis(ax: plt.Axes, b: pd.DataFrame, country: str, large: bool) -> None:
     years = b["year"].to_numpy()
-    ax.fill_between(years, b["low"], b["high"], color="C0", alpha=0.2, lw=0,
-                    label="95% predictive")
-    ax.fill_between(years, b["low50"], b["high50"], color="C0", alpha=0.4, lw=0,
-                    label="50% predictive")
+    ax.fill_between(years, b["low"], b["high"], color="C0", alpha=0.2, lw=0, label="95% predictive")
+    ax.fill_between(
+        years, b["low50"], b["high50"], color="C0", alpha=0.4, lw=0, label="50% predictive"
+    )
     ax.plot(years, b["mean"], color="C0", lw=1, ls="--", label="predictive mean")
-    ax.plot(years, b["observed"], color="k", lw=1.2 if large else 0.8, marker="o",
-            ms=3 if large else 1.5, label="observed")
+    ax.plot(
+        years,
+        b["observed"],
+        color="k",
+        lw=1.2 if large else 0.8,
+        marker="o",
+        ms=3 if large else 1.5,
+        label="observed",
+    )
     out = (b["observed"] < b["low"]) | (b["observed"] > b["high"])
-    ax.plot(years[out.to_numpy()], b.loc[out, "observed"], "o", color="C3",
-            ms=5 if large else 2.5, label="outside 95%")
+    ax.plot(
+        years[out.to_numpy()],
+        b.loc[out, "observed"],
+        "o",
+        color="C3",
+        ms=5 if large else 2.5,
+        label="outside 95%",
+    )
     ax.set_title(country, fontsize=12 if large else 8)
     ax.xaxis.set_major_locator(MaxNLocator(nbins=5 if large else 3, integer=True))
     if large:

@@ -86,10 +86,18 @@ def sample(model: pm.Model, settings: SamplerSettings, progress: bool = False) -
             compiled = nutpie.compile_pymc_model(model)
         compiled_at = time.perf_counter()
         try:
-            idata = nutpie.sample(compiled, draws=s.draws, tune=s.tune, chains=s.chains,
-                                  cores=_cores(s.chains), seed=s.seed, progress_bar=progress,
-                                  target_accept=s.target_accept, save_warmup=False,
-                                  low_rank_modified_mass_matrix=s.low_rank_mass_matrix)
+            idata = nutpie.sample(
+                compiled,
+                draws=s.draws,
+                tune=s.tune,
+                chains=s.chains,
+                cores=_cores(s.chains),
+                seed=s.seed,
+                progress_bar=progress,
+                target_accept=s.target_accept,
+                save_warmup=False,
+                low_rank_modified_mass_matrix=s.low_rank_mass_matrix,
+            )
         except Exception as exc:  # nutpie reports initialisation failures as plain errors
             raise EstimationError(f"nutpie failed to sample: {exc}") from exc
         done = time.perf_counter()
@@ -99,15 +107,23 @@ def sample(model: pm.Model, settings: SamplerSettings, progress: bool = False) -
         try:
             import numpyro  # noqa: F401
         except ImportError as exc:
-            raise UsageError("--sampler numpyro needs the optional extra: "
-                             "pip install 'servmodel[numpyro]'") from exc
+            raise UsageError(
+                "--sampler numpyro needs the optional extra: pip install 'servmodel[numpyro]'"
+            ) from exc
     start = time.perf_counter()
     with model:
         try:
-            idata = pm.sample(draws=s.draws, tune=s.tune, chains=s.chains,
-                              cores=_cores(s.chains), random_seed=s.seed,
-                              target_accept=s.target_accept, progressbar=progress,
-                              nuts_sampler=s.sampler, compute_convergence_checks=False)
+            idata = pm.sample(
+                draws=s.draws,
+                tune=s.tune,
+                chains=s.chains,
+                cores=_cores(s.chains),
+                random_seed=s.seed,
+                target_accept=s.target_accept,
+                progressbar=progress,
+                nuts_sampler=s.sampler,
+                compute_convergence_checks=False,
+            )
         except (pm.exceptions.SamplingError, FloatingPointError) as exc:
             raise EstimationError(f"{s.sampler} failed to sample: {exc}") from exc
     elapsed = time.perf_counter() - start
@@ -133,8 +149,9 @@ def add_log_likelihood(idata: az.InferenceData, model: pm.Model) -> None:
         ll[name] = ll[name].astype(np.float32)
 
 
-def add_posterior_predictive(idata: az.InferenceData, model: pm.Model, seed: int,
-                             max_draws: int = 500) -> None:
+def add_posterior_predictive(
+    idata: az.InferenceData, model: pm.Model, seed: int, max_draws: int = 500
+) -> None:
     """Add posterior predictive draws of the observed shares (a thinned subset, float32)."""
     post = idata.posterior
     n = post.sizes["chain"] * post.sizes["draw"]

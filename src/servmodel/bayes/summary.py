@@ -34,8 +34,9 @@ def term_label(var: str, labels: tuple[str, ...] = ()) -> str:
     return f"{base}[{', '.join(labels)}]" if labels else base
 
 
-def posterior_tidy(idata: az.InferenceData, level: float = 0.95,
-                   interval: str = "eti") -> pd.DataFrame:
+def posterior_tidy(
+    idata: az.InferenceData, level: float = 0.95, interval: str = "eti"
+) -> pd.DataFrame:
     """One row per scalar parameter (vector parameters spread over their coordinates).
 
     Columns: the tidy layout (``estimate`` = posterior mean, ``std_error`` = posterior sd,
@@ -58,7 +59,7 @@ def posterior_tidy(idata: az.InferenceData, level: float = 0.95,
         extra = [d for d in da.dims if d not in ("chain", "draw")]
         stacked = da.stack(sample=("chain", "draw")).transpose(*extra, "sample")
         values = np.asarray(stacked.values, dtype=float).reshape(-1, stacked.sizes["sample"])
-        coords = (list(np.ndindex(*[da.sizes[d] for d in extra])) if extra else [()])
+        coords = list(np.ndindex(*[da.sizes[d] for d in extra])) if extra else [()]
         for k, idx in enumerate(coords):
             labels = tuple(str(da.coords[d].values[i]) for d, i in zip(extra, idx, strict=True))
             draws = values[k]
@@ -67,16 +68,18 @@ def posterior_tidy(idata: az.InferenceData, level: float = 0.95,
                 lo, hi = (float(v) for v in bounds[var].sel(sel).values)
             else:
                 lo, hi = (float(v) for v in np.quantile(draws, [alpha, 1 - alpha]))
-            rows.append({
-                "term": term_label(var, labels),
-                "estimate": float(draws.mean()),
-                "std_error": float(draws.std(ddof=1)),
-                "statistic": np.nan,
-                "p_value": np.nan,
-                "conf_low": lo,
-                "conf_high": hi,
-                "r_hat": float(rhat[var].sel(sel).values) if rhat is not None else np.nan,
-                "ess_bulk": float(ess_b[var].sel(sel).values),
-                "ess_tail": float(ess_t[var].sel(sel).values),
-            })
+            rows.append(
+                {
+                    "term": term_label(var, labels),
+                    "estimate": float(draws.mean()),
+                    "std_error": float(draws.std(ddof=1)),
+                    "statistic": np.nan,
+                    "p_value": np.nan,
+                    "conf_low": lo,
+                    "conf_high": hi,
+                    "r_hat": float(rhat[var].sel(sel).values) if rhat is not None else np.nan,
+                    "ess_bulk": float(ess_b[var].sel(sel).values),
+                    "ess_tail": float(ess_t[var].sel(sel).values),
+                }
+            )
     return pd.DataFrame(rows, columns=[*TIDY_COLUMNS, "r_hat", "ess_bulk", "ess_tail"])

@@ -10,8 +10,7 @@ import warnings
 
 import typer
 
-from servmodel.cli import bayes, data, estimate, replicate, sensitivity, table
-from servmodel.cli import decompose
+from servmodel.cli import bayes, data, decompose, estimate, replicate, sensitivity, table
 from servmodel.cli._common import DEBUG, err_console, setup_logging
 from servmodel.errors import ServmodelError
 from servmodel.interrupts import Interrupted, clean_up_and_describe, signals_interrupt
@@ -85,13 +84,25 @@ def _os_error(exc: OSError) -> tuple[str, int]:
     cannot be used is a usage error (2), a failing disk a data error (1)."""
     where = f" {exc.filename}" if exc.filename is not None else ""
     reason = exc.strerror or str(exc)
-    path_problem = isinstance(exc, (PermissionError, FileNotFoundError, IsADirectoryError,
-                                    NotADirectoryError, FileExistsError)) \
+    path_problem = (
+        isinstance(
+            exc,
+            (
+                PermissionError,
+                FileNotFoundError,
+                IsADirectoryError,
+                NotADirectoryError,
+                FileExistsError,
+            ),
+        )
         or exc.errno == errno.ENAMETOOLONG
+    )
     if path_problem:
         return (f"cannot use{where}: {reason}; check the path and its permissions", 2)
-    return (f"cannot read or write{where}: {reason}; check the disk (free space, mounts) and "
-            "try again", 1)
+    return (
+        f"cannot read or write{where}: {reason}; check the disk (free space, mounts) and try again",
+        1,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -108,12 +119,15 @@ def main(argv: list[str] | None = None) -> int:
         # ran, e.g. re-raised from a worker); commands themselves return None
         if isinstance(status, int) and not isinstance(status, bool) and status != 0:
             if status == 130:
-                err_console.print(clean_up_and_describe(Interrupted(signal.SIGINT)),
-                                  markup=False, highlight=False, soft_wrap=True)
+                err_console.print(
+                    clean_up_and_describe(Interrupted(signal.SIGINT)),
+                    markup=False,
+                    highlight=False,
+                    soft_wrap=True,
+                )
             return status
     except Interrupted as exc:
-        err_console.print(clean_up_and_describe(exc), markup=False, highlight=False,
-                          soft_wrap=True)
+        err_console.print(clean_up_and_describe(exc), markup=False, highlight=False, soft_wrap=True)
         return exc.exit_code
     except ServmodelError as exc:
         _error(str(exc))

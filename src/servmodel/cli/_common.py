@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -21,8 +21,9 @@ def setup_logging(verbose: bool, quiet: bool) -> None:
     level = logging.WARNING if quiet else (logging.DEBUG if verbose else logging.INFO)
     logger = logging.getLogger("servmodel")
     logger.handlers.clear()
-    handler = RichHandler(console=err_console, show_time=False, show_path=False,
-                          markup=False, rich_tracebacks=False)
+    handler = RichHandler(
+        console=err_console, show_time=False, show_path=False, markup=False, rich_tracebacks=False
+    )
     handler.setFormatter(logging.Formatter("%(message)s"))
     logger.addHandler(handler)
     logger.setLevel(level)
@@ -31,10 +32,13 @@ def setup_logging(verbose: bool, quiet: bool) -> None:
 
 SourceOpt = Annotated[
     str,
-    typer.Option("--source", help="'wiod2013' (embedded), a long-format IO table CSV/Parquet, "
-                 "or a published release as downloaded: wiod2016:DIR (WIOD 2016 .xlsb or "
-                 ".RData files), icio:PATH (an OECD ICIO 2021 or 2023 directory or CSV file), "
-                 "adb:PATH (an ADB MRIO .xlsx workbook or a directory of them)."),
+    typer.Option(
+        "--source",
+        help="'wiod2013' (embedded), a long-format IO table CSV/Parquet, "
+        "or a published release as downloaded: wiod2016:DIR (WIOD 2016 .xlsb or "
+        ".RData files), icio:PATH (an OECD ICIO 2021 or 2023 directory or CSV file), "
+        "adb:PATH (an ADB MRIO .xlsx workbook or a directory of them).",
+    ),
 ]
 DefinitionOpt = Annotated[
     str,
@@ -45,22 +49,25 @@ DefinitionOpt = Annotated[
     ),
 ]
 YearsOpt = Annotated[
-    Optional[str], typer.Option("--years", help="Years, e.g. 1995-2011 or 2000,2005.")
+    str | None, typer.Option("--years", help="Years, e.g. 1995-2011 or 2000,2005.")
 ]
 CovariatesOpt = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option("--covariates", help="CSV/Parquet keyed by country, industry and/or year."),
 ]
 MappingOpt = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option("--mapping", help="Sector mapping (industry, role, tech) for one's own table."),
 ]
 CountriesOpt = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option("--countries", help="Country file (code, name, oecd_member_since)."),
 ]
 PanelOpt = Annotated[
-    Optional[Path],
-    typer.Option("--panel", help="A panel written by `servmodel data build`; default: build "
-                 "one from the embedded data."),
+    Path | None,
+    typer.Option(
+        "--panel",
+        help="A panel written by `servmodel data build`; default: build "
+        "one from the embedded data.",
+    ),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich import box
@@ -20,8 +20,10 @@ if TYPE_CHECKING:
     from servmodel.bayes.claim_checks import ClaimChecks
     from servmodel.results.bayes import BayesResult
 
-SamplerOpt = Annotated[Optional[str], typer.Option(
-    "--sampler", help="nutpie (default), pymc, or numpyro (optional extra).")]
+SamplerOpt = Annotated[
+    str | None,
+    typer.Option("--sampler", help="nutpie (default), pymc, or numpyro (optional extra)."),
+]
 
 
 def _fmt(value: float, digits: int = 4) -> str:
@@ -49,41 +51,68 @@ def print_bayes(result, plots: list[Path]) -> None:
     from servmodel.bayes.diagnostics import UNAVAILABLE, is_available, verdict_of
 
     info = result.info
-    console.rule(f"[bold]{escape(result.name)}[/bold]: {info['family']} likelihood, zeros by "
-                 f"{info['zeros']} ({info['n_zeros']} of {info['n_obs']:,} observations)")
+    console.rule(
+        f"[bold]{escape(result.name)}[/bold]: {info['family']} likelihood, zeros by "
+        f"{info['zeros']} ({info['n_zeros']} of {info['n_obs']:,} observations)"
+    )
     s = info["sampler"]
-    console.print(f"{s['sampler']}: {s['chains']} chains x {s['draws']} draws after {s['tune']} "
-                  f"tuning steps, seed {s['seed']}; compile {_fmt(info['compile_seconds'], 3)} s, "
-                  f"sampling {_fmt(info['sampling_seconds'], 3)} s")
+    console.print(
+        f"{s['sampler']}: {s['chains']} chains x {s['draws']} draws after {s['tune']} "
+        f"tuning steps, seed {s['seed']}; compile {_fmt(info['compile_seconds'], 3)} s, "
+        f"sampling {_fmt(info['sampling_seconds'], 3)} s"
+    )
     console.print(f"zeros: {info['zero_handling']}")
     tidy = result.summary
-    main = tidy[~tidy["term"].str.contains(r"\[") | tidy["term"].str.startswith("tech[")
-                | tidy["term"].str.contains(r"\[KOR\]")]
+    main = tidy[
+        ~tidy["term"].str.contains(r"\[")
+        | tidy["term"].str.startswith("tech[")
+        | tidy["term"].str.contains(r"\[KOR\]")
+    ]
     kind = info["interval"]["kind"].upper()
     level = info["interval"]["level"]
-    t = Table(title=f"Posterior summary (mean, sd, {level:.0%} {kind}; logit scale, time in "
-              "decades)")
+    t = Table(
+        title=f"Posterior summary (mean, sd, {level:.0%} {kind}; logit scale, time in decades)"
+    )
     for col in ("term", "mean", "sd", "low", "high", "r_hat", "ess_bulk"):
         t.add_column(col, justify="left" if col == "term" else "right", no_wrap=col == "term")
     for r in main.itertuples(index=False):
-        t.add_row(escape(r.term), _fmt(r.estimate), _fmt(r.std_error), _fmt(r.conf_low),
-                  _fmt(r.conf_high), _rhat(r.r_hat), f"{r.ess_bulk:.0f}")
+        t.add_row(
+            escape(r.term),
+            _fmt(r.estimate),
+            _fmt(r.std_error),
+            _fmt(r.conf_low),
+            _fmt(r.conf_high),
+            _rhat(r.r_hat),
+            f"{r.ess_bulk:.0f}",
+        )
     console.print(t)
     d = Table(title="Convergence diagnostics")
     for col in ("check", "worst value", "threshold", "parameter", "result"):
         d.add_column(col)
     for name, c in result.diagnostics.items():
         if not is_available(c):
-            d.add_row(name, "n/a", c["threshold"], "",
-                      f"[yellow]n/a: {UNAVAILABLE.get(name, 'not computed')}[/yellow]")
+            d.add_row(
+                name,
+                "n/a",
+                c["threshold"],
+                "",
+                f"[yellow]n/a: {UNAVAILABLE.get(name, 'not computed')}[/yellow]",
+            )
             continue
-        d.add_row(name, _fmt(c["value"]), c["threshold"], escape(c["worst_parameter"]),
-                  "[green]pass[/green]" if c["passed"] else "[red]FAIL[/red]")
+        d.add_row(
+            name,
+            _fmt(c["value"]),
+            c["threshold"],
+            escape(c["worst_parameter"]),
+            "[green]pass[/green]" if c["passed"] else "[red]FAIL[/red]",
+        )
     console.print(d)
     console.print(f"verdict: {verdict_of(result.diagnostics)}", markup=False, highlight=False)
     loo = info["loo"]
-    console.print(f"PSIS-LOO: elpd {loo['elpd']:.1f} (SE {loo['se']:.1f}), p_loo {loo['p']:.1f}, "
-                  f"{loo['pareto_k_over_0.7']} observations with Pareto k > 0.7")
+    console.print(
+        f"PSIS-LOO: elpd {loo['elpd']:.1f} (SE {loo['se']:.1f}), p_loo {loo['p']:.1f}, "
+        f"{loo['pareto_k_over_0.7']} observations with Pareto k > 0.7"
+    )
     for p in plots:
         console.print(f"figure: {p}")
 
@@ -95,26 +124,41 @@ def _plot_paths(target: Path) -> tuple[Path, Path]:
 
 
 def bayes(
-    spec: Annotated[Path, typer.Argument(
-        # typer renders help as rich markup: an unescaped "[bayes]" would vanish
-        help="A model spec with a \\[bayes] section.")],
+    spec: Annotated[
+        Path,
+        typer.Argument(
+            # typer renders help as rich markup: an unescaped "[bayes]" would vanish
+            help="A model spec with a \\[bayes] section."
+        ),
+    ],
     panel: PanelOpt = None,
     covariates: CovariatesOpt = None,
-    out: Annotated[Optional[Path], typer.Option(
-        "--out", help="netCDF file for the draws (default NAME.nc); NAME.json is written "
-        "beside it.")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="netCDF file for the draws (default NAME.nc); NAME.json is written beside it.",
+        ),
+    ] = None,
     sampler: SamplerOpt = None,
-    chains: Annotated[Optional[int], typer.Option("--chains", min=1)] = None,
-    draws: Annotated[Optional[int], typer.Option("--draws", min=1)] = None,
-    tune: Annotated[Optional[int], typer.Option("--tune", min=0)] = None,
-    seed: Annotated[Optional[int], typer.Option("--seed", min=0)] = None,
-    target_accept: Annotated[Optional[float], typer.Option("--target-accept")] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when a convergence check "
-                                         "fails or cannot be made (R-hat needs 2+ chains) or "
-                                         "the claim-level predictive checks fail; files are "
-                                         "still written.")] = False,
-    progress: Annotated[bool, typer.Option("--progress/--no-progress",
-                                           help="Show the sampler's progress.")] = True,
+    chains: Annotated[int | None, typer.Option("--chains", min=1)] = None,
+    draws: Annotated[int | None, typer.Option("--draws", min=1)] = None,
+    tune: Annotated[int | None, typer.Option("--tune", min=0)] = None,
+    seed: Annotated[int | None, typer.Option("--seed", min=0)] = None,
+    target_accept: Annotated[float | None, typer.Option("--target-accept")] = None,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Exit 1 when a convergence check "
+            "fails or cannot be made (R-hat needs 2+ chains) or "
+            "the claim-level predictive checks fail; files are "
+            "still written.",
+        ),
+    ] = False,
+    progress: Annotated[
+        bool, typer.Option("--progress/--no-progress", help="Show the sampler's progress.")
+    ] = True,
     interval: Annotated[str, typer.Option("--interval", help="eti or hdi.")] = "eti",
     level: Annotated[float, typer.Option("--level", help="Credible interval level.")] = 0.95,
 ) -> None:
@@ -147,8 +191,9 @@ def bayes(
         validate_choice(sampler, Sampler, "sampler")
     model_spec = load_spec(spec)
     if model_spec.bayes is None:
-        raise UsageError(f"{spec} has no [bayes] section; use `servmodel estimate` for panel "
-                         "models")
+        raise UsageError(
+            f"{spec} has no [bayes] section; use `servmodel estimate` for panel models"
+        )
     target = out if out is not None else Path(f"{model_spec.name}.nc")
     if target.suffix != ".nc":
         raise UsageError(f"--out {target}: use a .nc file name")
@@ -156,16 +201,23 @@ def bayes(
     # every file the command writes, before the panel and the sampling, which can take long
     for path in (target, target.with_suffix(".json"), rank_png, ppc_png):
         check_output_file(path)
-    settings = with_settings(model_spec.bayes.sampling, sampler=sampler, chains=chains,
-                             draws=draws, tune=tune, seed=seed, target_accept=target_accept)
+    settings = with_settings(
+        model_spec.bayes.sampling,
+        sampler=sampler,
+        chains=chains,
+        draws=draws,
+        tune=tune,
+        seed=seed,
+        target_accept=target_accept,
+    )
     data = _panel(panel, covariates)
     started = time.perf_counter()
-    result = fit_bayes(model_spec, data, settings, progress=progress, level=level,
-                       interval=interval)
+    result = fit_bayes(
+        model_spec, data, settings, progress=progress, level=level, interval=interval
+    )
     fit_seconds = time.perf_counter() - started
     nc, js = result.save(target)
-    plots = [rank_plot(result.idata, rank_png),
-             ppc_plot(result.idata, ppc_png, label=result.name)]
+    plots = [rank_plot(result.idata, rank_png), ppc_plot(result.idata, ppc_png, label=result.name)]
     print_bayes(result, plots)
     # the checks reuse the fit's stored predictive draws: aggregation only, seconds at most
     started = time.perf_counter()
@@ -173,8 +225,12 @@ def bayes(
     check_seconds = time.perf_counter() - started
     print_claim_checks(checks)
     share = check_seconds / fit_seconds
-    console.print(f"claim-level checks took {check_seconds:.2f} s ({share:.1%} of the fit's "
-                  f"{fit_seconds:.1f} s)", markup=False, highlight=False)
+    console.print(
+        f"claim-level checks took {check_seconds:.2f} s ({share:.1%} of the fit's "
+        f"{fit_seconds:.1f} s)",
+        markup=False,
+        highlight=False,
+    )
     console.print(f"wrote {nc} ({_size(nc)}) and {js} ({_size(js)})")
     if strict and not (result.passed and checks.passed):
         from servmodel.bayes.diagnostics import is_available
@@ -183,12 +239,16 @@ def bayes(
         if not result.passed:
             diag = result.diagnostics.values()
             failed = any(not c.get("passed") and is_available(c) for c in diag)
-            problems.append("convergence checks " + (
-                "failed" if failed else "could not all be made (R-hat needs 2+ chains)"))
+            problems.append(
+                "convergence checks "
+                + ("failed" if failed else "could not all be made (R-hat needs 2+ chains)")
+            )
         if not checks.passed:
             problems.append("the claim-level predictive checks failed")
-        raise EstimationError(f"{result.name}: {' and '.join(problems)} (--strict); see the "
-                              "diagnostics and the claim-level verdict above")
+        raise EstimationError(
+            f"{result.name}: {' and '.join(problems)} (--strict); see the "
+            "diagnostics and the claim-level verdict above"
+        )
 
 
 def _check_table_name(out: Path) -> None:
@@ -196,8 +256,10 @@ def _check_table_name(out: Path) -> None:
     from servmodel._fileio import TABLE_SUFFIXES
 
     if out.suffix.lower() not in TABLE_SUFFIXES:
-        raise UsageError(f"--out {out}: the table is written as CSV or Parquet; give a file "
-                         "name ending in .csv or .parquet")
+        raise UsageError(
+            f"--out {out}: the table is written as CSV or Parquet; give a file "
+            "name ending in .csv or .parquet"
+        )
 
 
 def load_draws(path: Path) -> BayesResult:
@@ -207,12 +269,15 @@ def load_draws(path: Path) -> BayesResult:
     from servmodel.results.bayes import load_bayes
 
     if path.is_dir():
-        raise UsageError(f"{path} is a directory; give the NAME.nc file that `servmodel bayes` "
-                         "wrote")
+        raise UsageError(
+            f"{path} is a directory; give the NAME.nc file that `servmodel bayes` wrote"
+        )
     draws = path.with_suffix(".nc")
     if path.suffix.lower() == ".json" and path.is_file() and draws.is_file():
-        raise ResultError(f"{path} is not a netCDF file but the JSON summary of a Bayesian "
-                          f"fit, without its draws; give {draws}")
+        raise ResultError(
+            f"{path} is not a netCDF file but the JSON summary of a Bayesian "
+            f"fit, without its draws; give {draws}"
+        )
     return load_bayes(path)
 
 
@@ -220,11 +285,14 @@ def _comparators(country: str, versus: str) -> list[str]:
     """The comparators of --versus: each once, none the --country itself."""
     comps = [v.strip() for v in versus.split(",") if v.strip()]
     if not comps:
-        raise UsageError("--versus names no comparator; give country codes or groups, e.g. "
-                         "--versus MEX,CHN,oecd")
+        raise UsageError(
+            "--versus names no comparator; give country codes or groups, e.g. --versus MEX,CHN,oecd"
+        )
     if country in comps:
-        raise UsageError(f"--versus {country} names the --country itself; compare {country} "
-                         "with other countries or the groups oecd, non_oecd, all")
+        raise UsageError(
+            f"--versus {country} names the --country itself; compare {country} "
+            "with other countries or the groups oecd, non_oecd, all"
+        )
     twice = sorted({v for v in comps if comps.count(v) > 1})
     if twice:
         raise UsageError(f"--versus lists {', '.join(twice)} twice; name each comparator once")
@@ -234,7 +302,7 @@ def _comparators(country: str, versus: str) -> list[str]:
 def compare(
     results: Annotated[list[Path], typer.Argument(help="Bayesian results (.nc) to compare.")],
     ic: Annotated[str, typer.Option("--ic", help="loo (default) or waic.")] = "loo",
-    out: Annotated[Optional[Path], typer.Option("--out", help="Write the table (CSV).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Write the table (CSV).")] = None,
 ) -> None:
     """Rank Bayesian models by PSIS-LOO (or WAIC): elpd and its SE, differences to the best
     with their SE, effective number of parameters, stacking weights; warns about
@@ -259,8 +327,9 @@ def compare(
     for p in results:
         r = load_draws(p)
         if r.name in loaded:
-            raise UsageError(f"{files[r.name]} and {p} are both named {r.name!r}; compare "
-                             "different models")
+            raise UsageError(
+                f"{files[r.name]} and {p} are both named {r.name!r}; compare different models"
+            )
         loaded[r.name] = r
         files[r.name] = p
     # by file name first, so that the message names the files that differ
@@ -270,13 +339,24 @@ def compare(
     for col in ("rank", "model", f"elpd_{ic}", "SE", "elpd_diff", "SE diff", f"p_{ic}", "weight"):
         t.add_column(col, justify="left" if col == "model" else "right")
     for r in cmp.table.itertuples(index=False):
-        t.add_row(str(r.rank), escape(r.model), f"{r.elpd:.1f}", f"{r.se:.1f}",
-                  f"{r.elpd_diff:.1f}", f"{r.dse:.1f}", f"{r.p:.1f}", f"{r.weight:.3f}")
+        t.add_row(
+            str(r.rank),
+            escape(r.model),
+            f"{r.elpd:.1f}",
+            f"{r.se:.1f}",
+            f"{r.elpd_diff:.1f}",
+            f"{r.dse:.1f}",
+            f"{r.p:.1f}",
+            f"{r.weight:.3f}",
+        )
     console.print(t)
     for name, n in cmp.pareto_k_bad.items():
         if n:
-            err_console.print(f"warning: {name}: {n} observations with Pareto k > 0.7; their "
-                              "LOO estimates are unreliable", markup=False)
+            err_console.print(
+                f"warning: {name}: {n} observations with Pareto k > 0.7; their "
+                "LOO estimates are unreliable",
+                markup=False,
+            )
     if out is not None:
         write_table(cmp.table, out)
         console.print(f"wrote {out}")
@@ -285,15 +365,18 @@ def compare(
 def contrast(
     result: Annotated[Path, typer.Argument(help="A Bayesian result (.nc).")],
     country: Annotated[str, typer.Option("--country", help="Country to compare.")] = "KOR",
-    versus: Annotated[str, typer.Option("--versus", help="Comparators: country codes and "
-                                        "groups (oecd, non_oecd: members or not in that "
-                                        "year; all), comma-separated.")]
-    = "MEX,CHN,oecd",
-    year: Annotated[Optional[int], typer.Option("--year", help="Year (default the last).")]
-    = None,
+    versus: Annotated[
+        str,
+        typer.Option(
+            "--versus",
+            help="Comparators: country codes and "
+            "groups (oecd, non_oecd: members or not in that "
+            "year; all), comma-separated.",
+        ),
+    ] = "MEX,CHN,oecd",
+    year: Annotated[int | None, typer.Option("--year", help="Year (default the last).")] = None,
     level: Annotated[float, typer.Option("--level", help="Credible interval level.")] = 0.95,
-    out: Annotated[Optional[Path], typer.Option("--out", help="Write the contrasts (CSV).")]
-    = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Write the contrasts (CSV).")] = None,
 ) -> None:
     """Posterior contrasts of expected manufacturing intensity (output-weighted) between a
     country and its comparators, the probability that it is below each, the probability
@@ -321,18 +404,35 @@ def contrast(
     # 0 is a year to refuse, not "the default"
     when = year if year is not None else int(data.frame["year"].max())
     rep = run_contrast(r.idata, spec.bayes, data, country, comps, when, level=level)
-    t = Table(title=f"Expected manufacturing {spec.data.measure} intensity, {when} "
-              f"({spec.data.definition}; output-weighted; {level:.0%} interval)")
-    for col in ("comparator", country, "comparator mean", "difference", "low", "high",
-                f"P({country} below)"):
+    t = Table(
+        title=f"Expected manufacturing {spec.data.measure} intensity, {when} "
+        f"({spec.data.definition}; output-weighted; {level:.0%} interval)"
+    )
+    for col in (
+        "comparator",
+        country,
+        "comparator mean",
+        "difference",
+        "low",
+        "high",
+        f"P({country} below)",
+    ):
         t.add_column(escape(col), justify="left" if col == "comparator" else "right")
     for c in rep.contrasts:
-        t.add_row(escape(c.comparator), f"{c.country_mean:.4f}", f"{c.comparator_mean:.4f}",
-                  f"{c.difference_mean:+.4f}", f"{c.difference_low:+.4f}",
-                  f"{c.difference_high:+.4f}", f"{c.prob_below:.3f}")
+        t.add_row(
+            escape(c.comparator),
+            f"{c.country_mean:.4f}",
+            f"{c.comparator_mean:.4f}",
+            f"{c.difference_mean:+.4f}",
+            f"{c.difference_low:+.4f}",
+            f"{c.difference_high:+.4f}",
+            f"{c.prob_below:.3f}",
+        )
     console.print(t)
-    console.print(f"P({country} lowest of {rep.n_economies} economies) = {rep.prob_lowest:.3f}; "
-                  f"mean rank from the bottom {rep.rank_mean:.1f}")
+    console.print(
+        f"P({country} lowest of {rep.n_economies} economies) = {rep.prob_lowest:.3f}; "
+        f"mean rank from the bottom {rep.rank_mean:.1f}"
+    )
     for claim, p in rep.claims.items():
         console.print(f"{claim} = {p:.3f}")
     if out is not None:
@@ -343,8 +443,12 @@ def contrast(
 def print_claim_checks(checks: ClaimChecks, countries: tuple[str, ...] = ()) -> None:
     """The coverage and verdict of the claim-level checks, and the rows of ``countries``
     (and the technology gradient) as a table when given."""
-    console.print(f"claim-level predictive checks ({checks.n_draws} replicated data sets): "
-                  f"{checks.coverage.describe()}", markup=False, highlight=False)
+    console.print(
+        f"claim-level predictive checks ({checks.n_draws} replicated data sets): "
+        f"{checks.coverage.describe()}",
+        markup=False,
+        highlight=False,
+    )
     console.print(f"claim-level verdict: {checks.verdict}", markup=False, highlight=False)
     if not countries:
         return
@@ -354,41 +458,64 @@ def print_claim_checks(checks: ClaimChecks, countries: tuple[str, ...] = ()) -> 
     shown = table[table["country"].isin(countries) | (table["statistic"] == "tech_gradient")]
     # two tables, so that each fits an 80-column terminal
     by_year = shown[shown["statistic"] == "intensity"]
-    t = Table(title="Manufacturing intensity: observed against posterior predictive (95% "
-              "interval, two-sided p)", box=box.SIMPLE_HEAD)
+    t = Table(
+        title="Manufacturing intensity: observed against posterior predictive (95% "
+        "interval, two-sided p)",
+        box=box.SIMPLE_HEAD,
+    )
     for col in ("country", "year", "observed", "mean", "low", "high", "p"):
         t.add_column(col, justify="left" if col == "country" else "right")
     for r in by_year.itertuples(index=False):
-        t.add_row(escape(r.country), str(r.year), _fmt(r.observed), _fmt(r.mean),
-                  _fmt(r.low), _fmt(r.high), f"{r.p_value:.3f}")
+        t.add_row(
+            escape(r.country),
+            str(r.year),
+            _fmt(r.observed),
+            _fmt(r.mean),
+            _fmt(r.low),
+            _fmt(r.high),
+            f"{r.p_value:.3f}",
+        )
     console.print(t)
-    t = Table(title="Trends (per year), technology gradient, ranks (1 = highest)",
-              box=None, pad_edge=False)
+    t = Table(
+        title="Trends (per year), technology gradient, ranks (1 = highest)",
+        box=None,
+        pad_edge=False,
+    )
     for col in ("statistic", "country", "year", "observed", "mean", "low", "high", "p"):
-        t.add_column(col, justify="left" if col in ("statistic", "country") else "right",
-                     no_wrap=True)
+        t.add_column(
+            col, justify="left" if col in ("statistic", "country") else "right", no_wrap=True
+        )
     for r in shown[shown["statistic"] != "intensity"].itertuples(index=False):
         # slopes are small numbers: scientific notation keeps them short and readable
         fmt = "{:.3g}" if r.statistic == "rank" else "{:.2e}"
-        t.add_row(r.statistic, escape(r.country), "" if pd.isna(r.year) else str(r.year),
-                  *(fmt.format(v) for v in (r.observed, r.mean, r.low, r.high)),
-                  f"{r.p_value:.3f}")
+        t.add_row(
+            r.statistic,
+            escape(r.country),
+            "" if pd.isna(r.year) else str(r.year),
+            *(fmt.format(v) for v in (r.observed, r.mean, r.low, r.high)),
+            f"{r.p_value:.3f}",
+        )
     console.print(t)
 
 
 def ppc(
     result: Annotated[Path, typer.Argument(help="A Bayesian result (.nc).")],
-    out: Annotated[Optional[Path], typer.Option(
-        "--out", help="Write the table of checks (CSV or Parquet).")] = None,
-    figure: Annotated[Optional[Path], typer.Option(
-        "--figure", help="Write the economies' trajectories with predictive bands (PNG).")]
-    = None,
-    country: Annotated[str, typer.Option(
-        "--country", help="Country whose trend, rank and coverage are checked apart.")]
-    = "KOR",
-    versus: Annotated[str, typer.Option(
-        "--versus", help="Comparators printed and drawn large, comma-separated.")]
-    = "MEX,CHN",
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the table of checks (CSV or Parquet).")
+    ] = None,
+    figure: Annotated[
+        Path | None,
+        typer.Option(
+            "--figure", help="Write the economies' trajectories with predictive bands (PNG)."
+        ),
+    ] = None,
+    country: Annotated[
+        str,
+        typer.Option("--country", help="Country whose trend, rank and coverage are checked apart."),
+    ] = "KOR",
+    versus: Annotated[
+        str, typer.Option("--versus", help="Comparators printed and drawn large, comma-separated.")
+    ] = "MEX,CHN",
 ) -> None:
     """Claim-level posterior predictive checks: each economy's output-weighted
     manufacturing intensity in each year, each economy's trend, the technology gradient
@@ -417,9 +544,11 @@ def ppc(
     if countries and country not in countries:
         from servmodel.bayes.contrasts import _suggest
 
-        raise UsageError(f"--country {country} is not in the model's data"
-                         f"{_suggest(country, sorted(countries))}; it has "
-                         f"{', '.join(sorted(countries))}")
+        raise UsageError(
+            f"--country {country} is not in the model's data"
+            f"{_suggest(country, sorted(countries))}; it has "
+            f"{', '.join(sorted(countries))}"
+        )
     checks = claim_checks(r, focus=country)
     console.rule(f"[bold]{escape(r.name)}[/bold]: claim-level posterior predictive checks")
     print_claim_checks(checks, (country, *comps))

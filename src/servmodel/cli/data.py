@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import numpy as np
 import typer
@@ -28,8 +28,9 @@ from servmodel.intensity.summary import summarize_panel
 from servmodel.io import WIOD_YEARS
 from servmodel.options import Measure, parse_years, validate_choice
 
-app = typer.Typer(help="Build and summarise the producer-service intensity panel.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Build and summarise the producer-service intensity panel.", no_args_is_help=True
+)
 
 
 def build_with_progress(
@@ -44,17 +45,27 @@ def build_with_progress(
     """Build a panel, showing a progress bar over years on stderr (unless ``show`` is off
     or the command runs with --quiet)."""
     wanted = parse_years(years)
-    total = len(wanted) if wanted is not None else (len(WIOD_YEARS) if source == "wiod2013"
-                                                     else None)
+    total = (
+        len(wanted) if wanted is not None else (len(WIOD_YEARS) if source == "wiod2013" else None)
+    )
     # off when stderr is a file or a pipe: there a bar is only a stray blank line
-    with Progress(TextColumn("building panel"), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("{task.description}"), console=err_console,
-                  transient=True, disable=not (show and err_console.is_terminal
-                                               and not _quiet())) as bar:
+    with Progress(
+        TextColumn("building panel"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        console=err_console,
+        transient=True,
+        disable=not (show and err_console.is_terminal and not _quiet()),
+    ) as bar:
         task = bar.add_task("", total=total)
         return panel_from_source(
-            source, years=wanted, definitions=definition, mapping=mapping,
-            countries=countries, covariates=covariates,
+            source,
+            years=wanted,
+            definitions=definition,
+            mapping=mapping,
+            countries=countries,
+            covariates=covariates,
             progress=lambda y: bar.update(task, description=str(y)),
             on_progress=lambda done, n: bar.update(task, completed=done, total=n),
         )
@@ -68,9 +79,11 @@ def _quiet() -> bool:
 def select_panel(panel: IntensityPanel, definition: str, years: str | None) -> IntensityPanel:
     """Keep the requested definitions and years of a panel read from a file."""
     if len(panel.sources) > 1:
-        raise DataError(f"{panel.source}: stacks the table sources {', '.join(panel.sources)}; "
-                        "summarize the panel of each source (the files given to "
-                        "`servmodel data stack`)")
+        raise DataError(
+            f"{panel.source}: stacks the table sources {', '.join(panel.sources)}; "
+            "summarize the panel of each source (the files given to "
+            "`servmodel data stack`)"
+        )
     f = panel.frame
     keep = np.ones(len(f), dtype=bool)
     if definition != "all":
@@ -87,8 +100,10 @@ def select_panel(panel: IntensityPanel, definition: str, years: str | None) -> I
         keep &= f["year"].isin(wanted).to_numpy()
     if not keep.any():
         have = sorted(f["year"].unique())
-        raise DataError(f"{panel.source}: no rows for years {years}; the panel covers "
-                        f"{have[0]}-{have[-1]}, choose --years within it")
+        raise DataError(
+            f"{panel.source}: no rows for years {years}; the panel covers "
+            f"{have[0]}-{have[-1]}, choose --years within it"
+        )
     return panel.with_frame(f.loc[keep].reset_index(drop=True))
 
 
@@ -101,8 +116,9 @@ def build(
     covariates: CovariatesOpt = None,
     mapping: MappingOpt = None,
     countries: CountriesOpt = None,
-    progress: Annotated[bool, typer.Option("--progress/--no-progress",
-                                           help="Show a progress bar over years.")] = True,
+    progress: Annotated[
+        bool, typer.Option("--progress/--no-progress", help="Show a progress bar over years.")
+    ] = True,
 ) -> None:
     """Build the panel (country x industry x year x definition) and write it to OUT.
 
@@ -124,15 +140,23 @@ def build(
 
     table_format(out)  # reject a bad extension or an unwritable path before the work
     check_output_file(out)
-    panel = build_with_progress(source, years, definition, mapping, countries, covariates,
-                                show=progress)
+    panel = build_with_progress(
+        source, years, definition, mapping, countries, covariates, show=progress
+    )
     panel.write(out)
     f = panel.frame
-    counts = " x ".join(_count(f[col].nunique(), one, many) for col, one, many in (
-        ("country", "country", "countries"), ("industry", "industry", "industries"),
-        ("year", "year", "years"), ("definition", "definition", "definitions")))
-    console.print(f"wrote {out}: {len(f):,} rows = {counts} ({len(panel.dropped)} zero-output "
-                  "rows dropped)")
+    counts = " x ".join(
+        _count(f[col].nunique(), one, many)
+        for col, one, many in (
+            ("country", "country", "countries"),
+            ("industry", "industry", "industries"),
+            ("year", "year", "years"),
+            ("definition", "definition", "definitions"),
+        )
+    )
+    console.print(
+        f"wrote {out}: {len(f):,} rows = {counts} ({len(panel.dropped)} zero-output rows dropped)"
+    )
 
 
 def _count(n: int, one: str, many: str) -> str:
@@ -142,13 +166,23 @@ def _count(n: int, one: str, many: str) -> str:
 
 @app.command("stack")
 def stack(
-    panels: Annotated[list[Path], typer.Argument(
-        help="Panel files written by `servmodel data build`, one per table source.",
-        show_default=False)],
+    panels: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Panel files written by `servmodel data build`, one per table source.",
+            show_default=False,
+        ),
+    ],
     out: Annotated[Path, typer.Option("--out", help="Output file: .csv or .parquet.")],
-    names: Annotated[Optional[str], typer.Option(
-        "--names", help="The source name of each panel, joined by commas (default: the "
-        "file names without their suffix).", show_default=False)] = None,
+    names: Annotated[
+        str | None,
+        typer.Option(
+            "--names",
+            help="The source name of each panel, joined by commas (default: the "
+            "file names without their suffix).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Put panels of different table sources side by side, with a `source` column.
 
@@ -169,11 +203,14 @@ def stack(
 
     table_format(out)
     check_output_file(out)
-    labels = ([n.strip() for n in names.split(",")] if names is not None
-              else [p.stem for p in panels])
+    labels = (
+        [n.strip() for n in names.split(",")] if names is not None else [p.stem for p in panels]
+    )
     if names is None and len(set(labels)) != len(labels):
-        raise UsageError(f"the panel files {', '.join(str(p) for p in panels)} share a name; "
-                         "give each a source name with --names, e.g. --names wiod2013,icio2023")
+        raise UsageError(
+            f"the panel files {', '.join(str(p) for p in panels)} share a name; "
+            "give each a source name with --names, e.g. --names wiod2013,icio2023"
+        )
     stacked = stack_panels([read_panel(p) for p in panels], labels)
     stacked.write(out)
     parts = []
@@ -189,9 +226,14 @@ def summary(
     definition: DefinitionOpt = "all",
     years: YearsOpt = None,
     measure: Annotated[str, typer.Option("--measure", help="Measure to rank by.")] = "direct",
-    highlight: Annotated[Optional[str], typer.Option(
-        "--highlight", help="Country to highlight (default KOR, when the panel has it).",
-        show_default=False)] = None,
+    highlight: Annotated[
+        str | None,
+        typer.Option(
+            "--highlight",
+            help="Country to highlight (default KOR, when the panel has it).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Coverage, mean intensity by definition, and each country's rank in manufacturing
     intensity in the first and last year (1 = highest), with one country highlighted.
@@ -210,15 +252,23 @@ def summary(
     else:
         data = build_with_progress(source, years, definition, None, None, None)
     if highlight is not None and highlight not in set(data.frame["country"]):
-        raise UsageError(f"--highlight {highlight!r} is not a country of the panel; choose "
-                         f"one of {', '.join(sorted(data.frame['country'].unique()))}")
+        raise UsageError(
+            f"--highlight {highlight!r} is not a country of the panel; choose "
+            f"one of {', '.join(sorted(data.frame['country'].unique()))}"
+        )
     s = summarize_panel(data, measure)
     cov = Table(title=f"Coverage ({data.source})")
     for col in ("definition", "rows", "countries", "industries", "years", "zeros in " + measure):
         cov.add_column(col, justify="right" if col != "definition" else "left")
     for r in s.coverage.itertuples():
-        cov.add_row(r.definition, f"{r.rows:,}", str(r.countries), str(r.industries),
-                    f"{r.first_year}-{r.last_year}", str(r.zeros))
+        cov.add_row(
+            r.definition,
+            f"{r.rows:,}",
+            str(r.countries),
+            str(r.industries),
+            f"{r.first_year}-{r.last_year}",
+            str(r.zeros),
+        )
     console.print(cov)
     if panel is None:
         console.print(f"{len(data.dropped)} country-industry-years with zero gross output dropped")
@@ -232,7 +282,9 @@ def summary(
     console.print(means)
     years_ = sorted(int(c.split("_")[1]) for c in s.ranks.columns if c.startswith("rank_"))
     for d, part in s.ranks.groupby("definition", sort=False):
-        t = Table(title=f"Manufacturing {measure} intensity (output-weighted), {d}; rank 1 = highest")
+        t = Table(
+            title=f"Manufacturing {measure} intensity (output-weighted), {d}; rank 1 = highest"
+        )
         t.add_column("country")
         for y in years_:
             t.add_column(f"{measure} {y}", justify="right")
@@ -251,13 +303,23 @@ def summary(
 def va_origin(
     country: Annotated[str, typer.Option("--country", help="The exporting economy, e.g. KOR.")],
     year: Annotated[int, typer.Option("--year", help="Year of the table.")],
-    out: Annotated[Optional[Path], typer.Option(
-        "--out", help="Write every origin to this .csv or .parquet file; without it the "
-        "largest origins are shown.", show_default=False)] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Write every origin to this .csv or .parquet file; without it the "
+            "largest origins are shown.",
+            show_default=False,
+        ),
+    ] = None,
     source: SourceOpt = "wiod2013",
-    definition: Annotated[str, typer.Option(
-        "--definition", help="Producer-service definition whose industries are flagged as "
-        "services (one name).")] = "standard",
+    definition: Annotated[
+        str,
+        typer.Option(
+            "--definition",
+            help="Producer-service definition whose industries are flagged as services (one name).",
+        ),
+    ] = "standard",
     mapping: MappingOpt = None,
     top: Annotated[int, typer.Option("--top", help="Origins shown on the terminal.")] = 15,
 ) -> None:
@@ -285,20 +347,28 @@ def va_origin(
     frame = value_added_origin_from_source(country, year, source, definition, mapping)
     total = frame["value_added"].sum()
     services = frame[frame["service"]]
-    summary = (f"{country} {year}: value added in manufacturing exports {total:,.0f}; "
-               f"services ({definition}) {services['share'].sum():.1%} "
-               f"(domestic {services.loc[services['domestic'], 'share'].sum():.1%}, "
-               f"foreign {services.loc[~services['domestic'], 'share'].sum():.1%})")
+    summary = (
+        f"{country} {year}: value added in manufacturing exports {total:,.0f}; "
+        f"services ({definition}) {services['share'].sum():.1%} "
+        f"(domestic {services.loc[services['domestic'], 'share'].sum():.1%}, "
+        f"foreign {services.loc[~services['domestic'], 'share'].sum():.1%})"
+    )
     if out is not None:
         write_table(frame, out)
         console.print(f"wrote {out}: {len(frame):,} origins; {summary}")
         return
     console.print(summary)
-    t = Table(title=f"Largest origins of the value added in {country}'s manufacturing "
-              f"exports, {year}")
+    t = Table(
+        title=f"Largest origins of the value added in {country}'s manufacturing exports, {year}"
+    )
     for col in ("origin", "industry", "service", "value added", "share"):
         t.add_column(col, justify="right" if col in ("value added", "share") else "left")
     for r in frame.head(top).itertuples(index=False):
-        t.add_row(r.origin_country, r.origin_industry, "yes" if r.service else "",
-                  f"{r.value_added:,.1f}", f"{r.share:.2%}")
+        t.add_row(
+            r.origin_country,
+            r.origin_industry,
+            "yes" if r.service else "",
+            f"{r.value_added:,.1f}",
+            f"{r.share:.2%}",
+        )
     console.print(t)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -21,33 +21,65 @@ from servmodel.options import parse_years
 
 def decompose(
     country: Annotated[str, typer.Option("--country", help="The economy, e.g. KOR.")] = "KOR",
-    start: Annotated[Optional[int], typer.Option(
-        "--start", help="Start year (default: the panel's first).", show_default=False)] = None,
-    end: Annotated[Optional[int], typer.Option(
-        "--end", help="End year (default: the panel's last).", show_default=False)] = None,
-    definition: Annotated[str, typer.Option(
-        "--definition", help="One producer-service definition.")] = "standard",
+    start: Annotated[
+        int | None,
+        typer.Option(
+            "--start", help="Start year (default: the panel's first).", show_default=False
+        ),
+    ] = None,
+    end: Annotated[
+        int | None,
+        typer.Option("--end", help="End year (default: the panel's last).", show_default=False),
+    ] = None,
+    definition: Annotated[
+        str, typer.Option("--definition", help="One producer-service definition.")
+    ] = "standard",
     measure: Annotated[str, typer.Option("--measure", help="One measure.")] = "direct",
-    versus: Annotated[Optional[str], typer.Option(
-        "--versus", help="Decompose the gap to these comparators instead: economy codes and "
-        "groups (oecd, non_oecd: members or not in that year; all), comma-separated.",
-        show_default=False)] = None,
-    year: Annotated[Optional[str], typer.Option(
-        "--year", help="Year(s) of the gaps of --versus, e.g. 2011 or 1995,2011 (default: "
-        "the end year).", show_default=False)] = None,
-    sda: Annotated[bool, typer.Option(
-        "--sda", help="Structural decomposition of the Leontief measure (--measure total) "
-        "by the parts of the change in input coefficients.")] = False,
-    sourcing: Annotated[bool, typer.Option(
-        "--sourcing", help="Require the split into domestic and imported services (direct "
-        "only; direct gets it anyway).")] = False,
-    out: Annotated[Optional[Path], typer.Option(
-        "--out", help="Tidy table: .csv or .parquet.", show_default=False)] = None,
-    tables: Annotated[Optional[Path], typer.Option(
-        "--tables", help="Write STEM.tex/.md and STEM_industries.tex/.md.",
-        show_default=False)] = None,
-    figure: Annotated[Optional[Path], typer.Option(
-        "--figure", help="Waterfall figure (.png).", show_default=False)] = None,
+    versus: Annotated[
+        str | None,
+        typer.Option(
+            "--versus",
+            help="Decompose the gap to these comparators instead: economy codes and "
+            "groups (oecd, non_oecd: members or not in that year; all), comma-separated.",
+            show_default=False,
+        ),
+    ] = None,
+    year: Annotated[
+        str | None,
+        typer.Option(
+            "--year",
+            help="Year(s) of the gaps of --versus, e.g. 2011 or 1995,2011 (default: the end year).",
+            show_default=False,
+        ),
+    ] = None,
+    sda: Annotated[
+        bool,
+        typer.Option(
+            "--sda",
+            help="Structural decomposition of the Leontief measure (--measure total) "
+            "by the parts of the change in input coefficients.",
+        ),
+    ] = False,
+    sourcing: Annotated[
+        bool,
+        typer.Option(
+            "--sourcing",
+            help="Require the split into domestic and imported services (direct "
+            "only; direct gets it anyway).",
+        ),
+    ] = False,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Tidy table: .csv or .parquet.", show_default=False)
+    ] = None,
+    tables: Annotated[
+        Path | None,
+        typer.Option(
+            "--tables", help="Write STEM.tex/.md and STEM_industries.tex/.md.", show_default=False
+        ),
+    ] = None,
+    figure: Annotated[
+        Path | None, typer.Option("--figure", help="Waterfall figure (.png).", show_default=False)
+    ] = None,
     panel: PanelOpt = None,
     source: SourceOpt = "wiod2013",
     mapping: MappingOpt = None,
@@ -78,11 +110,14 @@ def decompose(
     if "," in definition or definition == "all":
         raise UsageError(f"--definition {definition!r}: give one definition, e.g. standard")
     if sourcing and measure != "direct":
-        raise UsageError(f"--sourcing: measure {measure!r} has no sourcing split; only direct "
-                         "splits into domestic and imported services")
+        raise UsageError(
+            f"--sourcing: measure {measure!r} has no sourcing split; only direct "
+            "splits into domestic and imported services"
+        )
     if sda and measure != "total":
-        raise UsageError(f"--sda decomposes the Leontief measure; use --measure total, not "
-                         f"{measure!r}")
+        raise UsageError(
+            f"--sda decomposes the Leontief measure; use --measure total, not {measure!r}"
+        )
     comparators: list[str] = []
     if versus is not None:
         if sda:
@@ -96,8 +131,10 @@ def decompose(
         if twice:
             raise UsageError(f"--versus lists {', '.join(twice)} twice; name each once")
     elif year is not None:
-        raise UsageError("--year gives the year of the gaps of --versus; for a change over "
-                         "time use --start and --end")
+        raise UsageError(
+            "--year gives the year of the gaps of --versus; for a change over "
+            "time use --start and --end"
+        )
     if start is not None and end is not None and start >= end:
         raise UsageError(f"--start {start} must come before --end {end}")
     gap_years = parse_years(year) if year is not None else None
@@ -121,16 +158,30 @@ def decompose(
     last = years[-1] if end is None else end
     if versus is None:
         if len(years) < 2:
-            raise DataError(f"{data.source}: the panel holds only the year {years[0]}; a "
-                            "change over time needs two years")
-        results = [decompose_change(data, country, first, last, definition, measure,
-                                    sourcing=sourcing or None, sda=sda,
-                                    tables=source,
-                                    mapping=mapping)]
+            raise DataError(
+                f"{data.source}: the panel holds only the year {years[0]}; a "
+                "change over time needs two years"
+            )
+        results = [
+            decompose_change(
+                data,
+                country,
+                first,
+                last,
+                definition,
+                measure,
+                sourcing=sourcing or None,
+                sda=sda,
+                tables=source,
+                mapping=mapping,
+            )
+        ]
     else:
-        results = [decompose_gap(data, country, comp, y, definition, measure,
-                                 sourcing=sourcing or None)
-                   for y in (gap_years or (last,)) for comp in comparators]
+        results = [
+            decompose_gap(data, country, comp, y, definition, measure, sourcing=sourcing or None)
+            for y in (gap_years or (last,))
+            for comp in comparators
+        ]
     for r in results:
         check_additivity(r)
     written = []
@@ -149,12 +200,18 @@ def decompose(
 def _show(results: list) -> None:
     """The economy-level components on the terminal: one column per decomposition."""
     names = list(dict.fromkeys(k for r in results for k in r.totals()))
-    t = Table(title=f"Decomposition of output-weighted manufacturing intensity "
-              f"({results[0].definition}, {results[0].measure})")
+    t = Table(
+        title=f"Decomposition of output-weighted manufacturing intensity "
+        f"({results[0].definition}, {results[0].measure})"
+    )
     t.add_column("component")
     for r in results:
-        t.add_column(f"{r.country} {r.start}-{r.end}" if r.kind == "change"
-                     else f"{r.country} vs {r.comparator} {r.end}", justify="right")
+        t.add_column(
+            f"{r.country} {r.start}-{r.end}"
+            if r.kind == "change"
+            else f"{r.country} vs {r.comparator} {r.end}",
+            justify="right",
+        )
     for n in names:
         t.add_row(n, *(f"{r.totals()[n]:+.5f}" if n in r.totals() else "" for r in results))
     console.print(t)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.markup import escape
@@ -18,8 +18,12 @@ from servmodel.results.text import fit_lines
 from servmodel.results.tidy import check_level
 from servmodel.spec import ModelSpec, load_spec
 
-SpecsArg = Annotated[list[Path], typer.Argument(help="Model specification files (TOML), "
-                                                "e.g. models/*.toml.", show_default=False)]
+SpecsArg = Annotated[
+    list[Path],
+    typer.Argument(
+        help="Model specification files (TOML), e.g. models/*.toml.", show_default=False
+    ),
+]
 LevelOpt = Annotated[float, typer.Option("--level", help="Confidence level of the intervals.")]
 
 
@@ -36,18 +40,25 @@ def _is_grid(path: Path) -> bool:
 def _load_specs(paths: list[Path]) -> list[ModelSpec]:
     grids = [p for p in paths if _is_grid(p)]
     for p in grids:
-        err_console.print(f"skipped {p}: a sensitivity grid; run it with `servmodel "
-                          "sensitivity`", markup=False, highlight=False, soft_wrap=True)
+        err_console.print(
+            f"skipped {p}: a sensitivity grid; run it with `servmodel sensitivity`",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
     paths = [p for p in paths if p not in grids]
     if not paths:
-        raise UsageError("no model specs to estimate; sensitivity grids run with "
-                         "`servmodel sensitivity`")
+        raise UsageError(
+            "no model specs to estimate; sensitivity grids run with `servmodel sensitivity`"
+        )
     specs = [load_spec(p) for p in paths]
     seen: dict[str, Path] = {}
     for path, spec in zip(paths, specs, strict=True):
         if spec.name in seen:
-            raise UsageError(f"{path} and {seen[spec.name]} are both named {spec.name!r}; their "
-                             "results would overwrite each other; rename one (name = ...)")
+            raise UsageError(
+                f"{path} and {seen[spec.name]} are both named {spec.name!r}; their "
+                "results would overwrite each other; rename one (name = ...)"
+            )
         seen[spec.name] = path
     return specs
 
@@ -110,8 +121,15 @@ def print_result(result: PanelResult, level: float) -> None:
     for col in ("estimate", "std. error", stat, "p", f"{pct} low", f"{pct} high"):
         coef.add_column(col, justify="right", no_wrap=True)
     for r in result.tidy(level).itertuples(index=False):
-        coef.add_row(escape(r.term), _fmt(r.estimate), _fmt(r.std_error), _t(r.statistic),
-                     _p(r.p_value), _fmt(r.conf_low), _fmt(r.conf_high))
+        coef.add_row(
+            escape(r.term),
+            _fmt(r.estimate),
+            _fmt(r.std_error),
+            _t(r.statistic),
+            _p(r.p_value),
+            _fmt(r.conf_low),
+            _fmt(r.conf_high),
+        )
     console.print(coef)
     for note in result.notes:
         console.print(f"[yellow]note:[/yellow] {escape(note)}", highlight=False)
@@ -120,8 +138,10 @@ def print_result(result: PanelResult, level: float) -> None:
 def estimate(
     specs: SpecsArg,
     panel: PanelOpt = None,
-    out: Annotated[Path, typer.Option("--out", help="Directory for one JSON result per "
-                                      "model (created if missing).")] = Path("results"),
+    out: Annotated[
+        Path,
+        typer.Option("--out", help="Directory for one JSON result per model (created if missing)."),
+    ] = Path("results"),
     covariates: CovariatesOpt = None,
     level: LevelOpt = 0.95,
 ) -> None:
@@ -149,11 +169,17 @@ def estimate(
     skipped = [s for s in loaded if s.frequentist is None]
     loaded = [s for s in loaded if s.frequentist is not None]
     if not loaded:
-        raise UsageError(f"{skipped[0].source} is a {skipped[0].family} spec (no [frequentist] "
-                         "section); fit Bayesian specs with `servmodel bayes`")
+        raise UsageError(
+            f"{skipped[0].source} is a {skipped[0].family} spec (no [frequentist] "
+            "section); fit Bayesian specs with `servmodel bayes`"
+        )
     for s in skipped:
-        err_console.print(f"skipped {s.source}: a {s.family} spec; fit it with `servmodel "
-                          "bayes`", markup=False, highlight=False, soft_wrap=True)
+        err_console.print(
+            f"skipped {s.source}: a {s.family} spec; fit it with `servmodel bayes`",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
     _check_out(out, [f"{s.name}.json" for s in loaded])
     data = _panel(panel, covariates)
     failed: list[tuple[str, ServmodelError]] = []
@@ -171,18 +197,24 @@ def estimate(
         path = result.save(out / f"{spec.name}.json")
         console.print(f"[dim]saved {escape(str(path))}[/dim]", highlight=False)
     if failed:
-        raise EstimationError(f"{len(failed)} of {len(loaded)} models failed: "
-                              f"{', '.join(n for n, _ in failed)} (see the messages above)")
+        raise EstimationError(
+            f"{len(failed)} of {len(loaded)} models failed: "
+            f"{', '.join(n for n, _ in failed)} (see the messages above)"
+        )
 
 
 def print_hausman(result: HausmanResult) -> None:
     """Print a Hausman test."""
-    console.rule(f"[bold]Hausman test[/bold]: {escape(result.fe_name)} (FE) vs "
-                 f"{escape(result.re_name)} (RE)")
-    console.print("H0: the difference in coefficients is not systematic (the unit effects are "
-                  "uncorrelated with the regressors)")
-    console.print(f"chi2({result.df}) = {result.statistic:.3f}    "
-                  f"p = {_p(result.p_value)}", highlight=False)
+    console.rule(
+        f"[bold]Hausman test[/bold]: {escape(result.fe_name)} (FE) vs {escape(result.re_name)} (RE)"
+    )
+    console.print(
+        "H0: the difference in coefficients is not systematic (the unit effects are "
+        "uncorrelated with the regressors)"
+    )
+    console.print(
+        f"chi2({result.df}) = {result.statistic:.3f}    p = {_p(result.p_value)}", highlight=False
+    )
     t = Table(box=None, header_style="bold", pad_edge=False, padding=(0, 1))
     t.add_column("term", overflow="fold")
     for col in ("b (FE)", "b (RE)", "difference", "s.e. of diff."):
@@ -195,14 +227,18 @@ def print_hausman(result: HausmanResult) -> None:
 
 
 def hausman(
-    fe_spec: Annotated[Path, typer.Argument(help="Fixed-effects spec (estimator = 'fe').",
-                                            show_default=False)],
-    re_spec: Annotated[Path, typer.Argument(help="Random-effects spec (estimator = 're').",
-                                            show_default=False)],
+    fe_spec: Annotated[
+        Path, typer.Argument(help="Fixed-effects spec (estimator = 'fe').", show_default=False)
+    ],
+    re_spec: Annotated[
+        Path, typer.Argument(help="Random-effects spec (estimator = 're').", show_default=False)
+    ],
     panel: PanelOpt = None,
     covariates: CovariatesOpt = None,
-    out: Annotated[Optional[Path], typer.Option("--out", help="Write the test as JSON to "
-                                                "this file (a .json name).")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write the test as JSON to this file (a .json name)."),
+    ] = None,
 ) -> None:
     """Hausman test of fixed against random effects.
 

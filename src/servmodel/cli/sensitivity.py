@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import pandas as pd
 import typer
@@ -26,23 +26,35 @@ def _num(x: float) -> str:
     return "." if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.3g}"
 
 
-_SHORT = {"definition": "defin.", "estimator": "estim.", "transform": "transf.",
-          "interactions and residual": "rest"}
+_SHORT = {
+    "definition": "defin.",
+    "estimator": "estim.",
+    "transform": "transf.",
+    "interactions and residual": "rest",
+}
 
 
 def _table(title: str) -> Table:
     """A compact table that fits 80 columns."""
-    return Table(title=title, header_style="bold", box=box.SIMPLE_HEAD, padding=(0, 0, 0, 1),
-                 pad_edge=False)
+    return Table(
+        title=title, header_style="bold", box=box.SIMPLE_HEAD, padding=(0, 0, 0, 1), pad_edge=False
+    )
 
 
 class _Bar:
     """A rich progress bar fed by the runner's (done, total) callback."""
 
     def __init__(self, enabled: bool) -> None:
-        self.progress = Progress(TextColumn("estimating"), BarColumn(), MofNCompleteColumn(),
-                                 TextColumn("specifications"), TimeElapsedColumn(),
-                                 console=err_console, disable=not enabled, transient=False)
+        self.progress = Progress(
+            TextColumn("estimating"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("specifications"),
+            TimeElapsedColumn(),
+            console=err_console,
+            disable=not enabled,
+            transient=False,
+        )
         self.task = None
 
     def __call__(self, done: int, total: int) -> None:
@@ -61,11 +73,14 @@ def print_sensitivity(result) -> None:
     """Summary per target, the dimensions that move the estimates, the skip reasons."""
     grid, stats = result.grid, result.stats
     console.rule(f"[bold]{escape(grid.name)}[/bold]: {stats.specifications:,} specifications")
-    console.print(f"{stats.computed:,} estimated now, {stats.cached:,} from the cache, "
-                  f"{stats.skipped_before:,} skipped before fitting; {stats.seconds:.1f} s",
-                  highlight=False)
-    scale = ("estimate / SD of the dependent variable" if grid.scale == "sd"
-             else "estimate (raw scale)")
+    console.print(
+        f"{stats.computed:,} estimated now, {stats.cached:,} from the cache, "
+        f"{stats.skipped_before:,} skipped before fitting; {stats.seconds:.1f} s",
+        highlight=False,
+    )
+    scale = (
+        "estimate / SD of the dependent variable" if grid.scale == "sd" else "estimate (raw scale)"
+    )
     summary = result.summary()
     for r in summary.itertuples(index=False):
         console.print(f"  {escape(r.target)}: {escape(r.label)}", highlight=False)
@@ -75,25 +90,41 @@ def print_sensitivity(result) -> None:
         t.add_column(col, justify="right", no_wrap=True)
     for r in summary.itertuples(index=False):
         sign = {1: "+", -1: "-", 0: "0"}[int(r.sign)]
-        t.add_row(escape(r.target), f"{r.specifications:,}", _num(r.median), _num(r.q25),
-                  _num(r.q75), f"{_pct(r.share_same_sign)} ({sign})",
-                  _pct(r.share_significant), _pct(r.share_significant_same_sign))
+        t.add_row(
+            escape(r.target),
+            f"{r.specifications:,}",
+            _num(r.median),
+            _num(r.q25),
+            _num(r.q75),
+            f"{_pct(r.share_same_sign)} ({sign})",
+            _pct(r.share_significant),
+            _pct(r.share_significant_same_sign),
+        )
     console.print(t)
-    console.print("n: specifications estimated (skipped ones are counted below); same sign: "
-                  "share with the sign of the median; both: significant with that sign",
-                  style="dim", highlight=False)
+    console.print(
+        "n: specifications estimated (skipped ones are counted below); same sign: "
+        "share with the sign of the median; both: significant with that sign",
+        style="dim",
+        highlight=False,
+    )
     dec = result.decomposition()
     if not dec.empty:
-        d = _table("Which choices move the estimate (share of the variance of the estimates, "
-                   "Shapley decomposition; rest: interactions)")
+        d = _table(
+            "Which choices move the estimate (share of the variance of the estimates, "
+            "Shapley decomposition; rest: interactions)"
+        )
         d.add_column("target", no_wrap=True)
         for dim in (*result.varied, "interactions and residual"):
             d.add_column(_SHORT.get(dim, dim), justify="right", no_wrap=True)
         for target, part in dec.groupby("target", sort=False):
             shares = dict(zip(part["dimension"], part["share"], strict=True))
-            d.add_row(escape(str(target)), *[_pct(shares.get(dim, math.nan))
-                                             for dim in (*result.varied,
-                                                         "interactions and residual")])
+            d.add_row(
+                escape(str(target)),
+                *[
+                    _pct(shares.get(dim, math.nan))
+                    for dim in (*result.varied, "interactions and residual")
+                ],
+            )
         console.print(d)
     reasons = result.skip_reasons()
     if not reasons.empty:
@@ -108,27 +139,46 @@ def print_sensitivity(result) -> None:
 
 
 def sensitivity(
-    grid: Annotated[Path, typer.Argument(help="Sensitivity grid (TOML), e.g. "
-                                         "models/sensitivity.toml.", show_default=False)],
-    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Local worker processes "
-                                      "(-1: all cores).")] = 1,
-    scheduler: Annotated[Optional[str], typer.Option(
-        "--scheduler", help="Address of a Dask distributed scheduler, e.g. "
-        "tcp://10.0.0.5:8786 or 10.0.0.5:8786 (the port is required); its workers run the "
-        "grid. Checked, and connected to within seconds, before any work.")] = None,
-    out: Annotated[Path, typer.Option("--out", help="Directory for the tables and "
-                                      "figures.")] = Path("results/sensitivity"),
+    grid: Annotated[
+        Path,
+        typer.Argument(
+            help="Sensitivity grid (TOML), e.g. models/sensitivity.toml.", show_default=False
+        ),
+    ],
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", help="Local worker processes (-1: all cores).")
+    ] = 1,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="Address of a Dask distributed scheduler, e.g. "
+            "tcp://10.0.0.5:8786 or 10.0.0.5:8786 (the port is required); its workers run the "
+            "grid. Checked, and connected to within seconds, before any work.",
+        ),
+    ] = None,
+    out: Annotated[
+        Path, typer.Option("--out", help="Directory for the tables and figures.")
+    ] = Path("results/sensitivity"),
     panel: PanelOpt = None,
     covariates: CovariatesOpt = None,
-    cache: Annotated[Optional[Path], typer.Option(
-        "--cache", help="Directory of cached results (default OUT/cache); an interrupted "
-        "run resumes from it.")] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Compute everything, keep "
-                                           "nothing.")] = False,
-    figures: Annotated[bool, typer.Option("--figures/--no-figures", help="Write the "
-                                          "specification curves.")] = True,
-    progress: Annotated[bool, typer.Option("--progress/--no-progress",
-                                           help="Show a progress bar.")] = True,
+    cache: Annotated[
+        Path | None,
+        typer.Option(
+            "--cache",
+            help="Directory of cached results (default OUT/cache); an interrupted "
+            "run resumes from it.",
+        ),
+    ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Compute everything, keep nothing.")
+    ] = False,
+    figures: Annotated[
+        bool, typer.Option("--figures/--no-figures", help="Write the specification curves.")
+    ] = True,
+    progress: Annotated[
+        bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")
+    ] = True,
 ) -> None:
     """Estimate every specification of a sensitivity grid; print the robustness summary and
     write the tables and specification curves.
@@ -169,8 +219,9 @@ def sensitivity(
         data = _panel(panel, covariates)
         bar = _Bar(progress)
         try:
-            result = run_grid(loaded, data, jobs=jobs, scheduler=client, cache_dir=cache_dir,
-                              on_progress=bar)
+            result = run_grid(
+                loaded, data, jobs=jobs, scheduler=client, cache_dir=cache_dir, on_progress=bar
+            )
         finally:
             bar.stop()
     finally:
@@ -181,9 +232,14 @@ def sensitivity(
     paths = list(result.write(out).values())
     if figures:
         table = result.table()
-        paths += write_spec_curves(table, [(t.name, t.label) for t in loaded.targets],
-                                   result.varied, out, scale=loaded.scale,
-                                   level=loaded.base.level)
+        paths += write_spec_curves(
+            table,
+            [(t.name, t.label) for t in loaded.targets],
+            result.varied,
+            out,
+            scale=loaded.scale,
+            level=loaded.base.level,
+        )
     for p in paths:
         console.print(f"[dim]wrote {escape(str(p))}[/dim]", highlight=False)
 
@@ -203,45 +259,64 @@ def print_prior(ps, comparison_wide, n_draws: int) -> None:
     from servmodel.sensitivity.prior import EXPLAIN
 
     console.rule(f"[bold]{escape(ps.name)}[/bold]: prior sensitivity")
-    console.print("Power-scaling (Kallioinen et al. 2024): how far each posterior moves when "
-                  "the prior or the likelihood is raised to a power near 1 (importance "
-                  "sampling, no refit). Values >= "
-                  f"{ps.threshold:g} count as sensitive. Priors scaled: "
-                  f"{', '.join(ps.scaled_priors)} (the top level of the hierarchy).",
-                  highlight=False)
+    console.print(
+        "Power-scaling (Kallioinen et al. 2024): how far each posterior moves when "
+        "the prior or the likelihood is raised to a power near 1 (importance "
+        "sampling, no refit). Values >= "
+        f"{ps.threshold:g} count as sensitive. Priors scaled: "
+        f"{', '.join(ps.scaled_priors)} (the top level of the hierarchy).",
+        highlight=False,
+    )
     if n_draws < FEW_DRAWS:
-        console.print(f"[yellow]note:[/yellow] {n_draws:,} draws: the sensitivities are noisy "
-                      f"(values near {ps.threshold:g} are not conclusive); fit with at least "
-                      f"{FEW_DRAWS:,} draws in all chains for the report", highlight=False)
+        console.print(
+            f"[yellow]note:[/yellow] {n_draws:,} draws: the sensitivities are noisy "
+            f"(values near {ps.threshold:g} are not conclusive); fit with at least "
+            f"{FEW_DRAWS:,} draws in all chains for the report",
+            highlight=False,
+        )
     t = _table("")
     for col in ("parameter", "prior", "likelihood", "verdict"):
-        t.add_column(col, justify="right" if col in ("prior", "likelihood") else "left",
-                     no_wrap=True)
-    colours = {"likelihood-sensitive": "green", "prior-sensitive": "yellow",
-               "prior-data conflict": "red", "weak likelihood": "yellow",
-               "undetermined": "red"}
+        t.add_column(
+            col, justify="right" if col in ("prior", "likelihood") else "left", no_wrap=True
+        )
+    colours = {
+        "likelihood-sensitive": "green",
+        "prior-sensitive": "yellow",
+        "prior-data conflict": "red",
+        "weak likelihood": "yellow",
+        "undetermined": "red",
+    }
     table = ps.psens
     base = _base_name(table["parameter"])
     vector = base.map(base.value_counts()) > 1
     for r, is_vector in zip(table.itertuples(index=False), vector, strict=True):
         if is_vector and r.verdict == "likelihood-sensitive":
             continue
-        t.add_row(escape(r.parameter), f"{r.prior:.3f}", f"{r.likelihood:.3f}",
-                  f"[{colours[r.verdict]}]{r.verdict}[/{colours[r.verdict]}]")
+        t.add_row(
+            escape(r.parameter),
+            f"{r.prior:.3f}",
+            f"{r.likelihood:.3f}",
+            f"[{colours[r.verdict]}]{r.verdict}[/{colours[r.verdict]}]",
+        )
     console.print(t)
     for name in dict.fromkeys(base[vector]):
         part = table[base == name]
         ok = int((part["verdict"] == "likelihood-sensitive").sum())
-        console.print(f"  {escape(name)}: {ok} of {len(part)} elements likelihood-sensitive "
-                      "(those not listed)", highlight=False)
+        console.print(
+            f"  {escape(name)}: {ok} of {len(part)} elements likelihood-sensitive "
+            "(those not listed)",
+            highlight=False,
+        )
     for v in dict.fromkeys(ps.psens["verdict"]):
         console.print(f"  {v}: {EXPLAIN[v]}", highlight=False)
     if comparison_wide is None:
         return
     for r in ps.refits:
         console.print(f"refit with prior scales x{r.scale:g}: {r.verdict}", highlight=False)
-    c = _table("Posterior mean (sd) under scaled priors; shift: change of the mean in "
-               "posterior SDs of the original fit")
+    c = _table(
+        "Posterior mean (sd) under scaled priors; shift: change of the mean in "
+        "posterior SDs of the original fit"
+    )
     c.add_column("parameter", no_wrap=True)
     scales = sorted({s for s in comparison_wide.columns.get_level_values(1)})
     for s in scales:
@@ -259,27 +334,48 @@ def print_prior(ps, comparison_wide, n_draws: int) -> None:
     console.print(c)
     for stem in dict.fromkeys(base[vector]):
         part = shifts[base == stem]
-        console.print(f"  {escape(stem)} ({len(part)} elements): largest |shift| "
-                      f"{part.max():.2f} ({escape(str(part.idxmax()))})", highlight=False)
+        console.print(
+            f"  {escape(stem)} ({len(part)} elements): largest |shift| "
+            f"{part.max():.2f} ({escape(str(part.idxmax()))})",
+            highlight=False,
+        )
 
 
 def sensitivity_prior(
-    result_file: Annotated[Path, typer.Argument(help="Draws of a Bayesian fit (NAME.nc from "
-                                                "`servmodel bayes`).", show_default=False)],
-    grid: Annotated[Optional[Path], typer.Option(
-        # "\\[" keeps rich, which renders the help, from reading "[prior]" as markup
-        "--grid", help="Grid whose \\[prior] section gives the scale factors, the key "
-        "parameters and the threshold (default: x0.5 and x2, 0.05).")] = None,
-    refit: Annotated[bool, typer.Option("--refit/--no-refit", help="Refit with every prior "
-                                        "scale multiplied by each factor.")] = True,
-    chains: Annotated[Optional[int], typer.Option("--chains", min=1, help="Chains of the "
-                                                  "refits (default: as the original).")] = None,
-    draws: Annotated[Optional[int], typer.Option("--draws", min=1)] = None,
-    tune: Annotated[Optional[int], typer.Option("--tune", min=0)] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", help="Directory for the tables "
-                                                "(default: beside the .nc file).")] = None,
-    progress: Annotated[bool, typer.Option("--progress/--no-progress",
-                                           help="Show the sampler's progress.")] = True,
+    result_file: Annotated[
+        Path,
+        typer.Argument(
+            help="Draws of a Bayesian fit (NAME.nc from `servmodel bayes`).", show_default=False
+        ),
+    ],
+    grid: Annotated[
+        Path | None,
+        typer.Option(
+            # "\\[" keeps rich, which renders the help, from reading "[prior]" as markup
+            "--grid",
+            help="Grid whose \\[prior] section gives the scale factors, the key "
+            "parameters and the threshold (default: x0.5 and x2, 0.05).",
+        ),
+    ] = None,
+    refit: Annotated[
+        bool,
+        typer.Option(
+            "--refit/--no-refit", help="Refit with every prior scale multiplied by each factor."
+        ),
+    ] = True,
+    chains: Annotated[
+        int | None,
+        typer.Option("--chains", min=1, help="Chains of the refits (default: as the original)."),
+    ] = None,
+    draws: Annotated[int | None, typer.Option("--draws", min=1)] = None,
+    tune: Annotated[int | None, typer.Option("--tune", min=0)] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Directory for the tables (default: beside the .nc file)."),
+    ] = None,
+    progress: Annotated[
+        bool, typer.Option("--progress/--no-progress", help="Show the sampler's progress.")
+    ] = True,
 ) -> None:
     """Prior sensitivity of a Bayesian fit: power-scaling verdicts per parameter
     (prior-sensitive, likelihood-sensitive, prior-data conflict) and refits with every prior
@@ -306,17 +402,23 @@ def sensitivity_prior(
     target = out if out is not None else result_file.parent
     result = load_draws(result_file)
     # before the refits; the directory is created when there is a table
-    names = [f"{result.name}_psens.csv"] + ([f"{result.name}_prior_refits.csv"] if refit
-                                            else [])
+    names = [f"{result.name}_psens.csv"] + ([f"{result.name}_prior_refits.csv"] if refit else [])
     check_outputs_in(target, names, "--out")
     settings = with_settings(_settings_of(result), chains=chains, draws=draws, tune=tune)
-    ps = prior_sensitivity(result, plan, refit=refit, settings=settings, progress=progress,
-                           source=str(grid) if grid is not None else None)
+    ps = prior_sensitivity(
+        result,
+        plan,
+        refit=refit,
+        settings=settings,
+        progress=progress,
+        source=str(grid) if grid is not None else None,
+    )
     make_output_dir(target, "--out")
     wide = None
     if not ps.comparison.empty:
-        wide = ps.comparison.pivot(index="parameter", columns="scale",
-                                   values=["mean", "sd", "shift_sd"])
+        wide = ps.comparison.pivot(
+            index="parameter", columns="scale", values=["mean", "sd", "shift_sd"]
+        )
     post = result.idata.posterior
     print_prior(ps, wide, int(post.sizes["chain"] * post.sizes["draw"]))
     paths = [write_table(ps.psens, target / f"{ps.name}_psens.csv")]

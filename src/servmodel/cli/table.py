@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -22,8 +22,10 @@ def _panels(items: list[str]) -> list[tuple[str, list[Path]]]:
         title, sep, files = item.partition("=")
         paths = [Path(f.strip()) for f in files.split(",") if f.strip()]
         if not sep or not title.strip() or not paths:
-            raise UsageError(f"--panel {item!r}: write TITLE=RESULT,RESULT,..., e.g. "
-                             "'Standard definition=fe.json,mundlak.json,hier_beta.json'")
+            raise UsageError(
+                f"--panel {item!r}: write TITLE=RESULT,RESULT,..., e.g. "
+                "'Standard definition=fe.json,mundlak.json,hier_beta.json'"
+            )
         panels.append((title.strip(), paths))
     return panels
 
@@ -35,8 +37,10 @@ def _spanners(items: list[str]) -> list[tuple[str, int, int]]:
         label, sep, cols = item.rpartition("=")
         m = _RANGE.match(cols)
         if not sep or not label.strip() or m is None:
-            raise UsageError(f"--spanner {item!r}: write LABEL=FIRST-LAST with column numbers "
-                             "counted from 1, e.g. 'Fixed effects=1-2' or 'Bayesian=3'")
+            raise UsageError(
+                f"--spanner {item!r}: write LABEL=FIRST-LAST with column numbers "
+                "counted from 1, e.g. 'Fixed effects=1-2' or 'Bayesian=3'"
+            )
         first = int(m.group(1))
         out.append((label.strip(), first, int(m.group(2) or first)))
     return out
@@ -46,8 +50,10 @@ def _stars(text: str) -> tuple[float, ...]:
     try:
         return tuple(float(t) for t in text.split(",") if t.strip())
     except ValueError:
-        raise UsageError(f"--stars {text!r}: give p-value thresholds separated by commas, "
-                         "largest first, e.g. 0.10,0.05,0.01") from None
+        raise UsageError(
+            f"--stars {text!r}: give p-value thresholds separated by commas, "
+            "largest first, e.g. 0.10,0.05,0.01"
+        ) from None
 
 
 def _fit(text: str) -> tuple[str, ...]:
@@ -57,72 +63,161 @@ def _fit(text: str) -> tuple[str, ...]:
 
 
 def table(
-    results: Annotated[Optional[list[Path]], typer.Argument(
-        help="Saved results, one column each: panel JSON from `servmodel estimate`, Bayesian "
-        ".nc or its .json summary from `servmodel bayes`.", show_default=False)] = None,
-    fmt: Annotated[Optional[str], typer.Option(
-        "--format", "-f", help="latex, markdown, html, csv or docx. Default: from the --out "
-        "suffix (.tex .md .html .csv .docx), else markdown.", show_default=False)] = None,
-    out: Annotated[Optional[Path], typer.Option(
-        "--out", "-o", help="Write the table to this file (written atomically); without it "
-        "the table is printed.", show_default=False)] = None,
-    panel: Annotated[Optional[list[str]], typer.Option(
-        "--panel", help="A stacked panel, repeatable: 'TITLE=RESULT,RESULT,...' with one "
-        "result per column in every panel (Panel A, Panel B, ... in the order given).",
-        show_default=False)] = None,
-    labels: Annotated[Optional[Path], typer.Option(
-        "--labels", help="Term labels: TOML (\"term\" = \"Label\" lines) or CSV (columns "
-        "term,label); their order is the rows' order.", show_default=False)] = None,
-    rename: Annotated[Optional[list[str]], typer.Option(
-        "--rename", help="A term label, repeatable: 'TERM=Label' (overrides --labels).",
-        show_default=False)] = None,
-    only_labelled: Annotated[bool, typer.Option(
-        "--only-labelled", help="Show only the labelled terms.")] = False,
-    keep: Annotated[Optional[list[str]], typer.Option(
-        "--keep", help="Show only terms matching this regular expression (repeatable).",
-        show_default=False)] = None,
-    drop: Annotated[Optional[list[str]], typer.Option(
-        "--drop", help="Leave out terms matching this regular expression (repeatable).",
-        show_default=False)] = None,
-    all_terms: Annotated[bool, typer.Option(
-        "--all-terms", help="Also show Bayesian group effects (a_country[KOR], ...) and "
-        "sampler internals, hidden by default.")] = False,
-    stat: Annotated[str, typer.Option(
-        "--stat", help="Below panel estimates: se, t, p or ci.")] = "se",
-    bayes_stat: Annotated[str, typer.Option(
-        "--bayes-stat", help="Below posterior means: ci (credible interval) or sd.")] = "ci",
-    level: Annotated[float, typer.Option(
-        "--level", help="Confidence level of panel intervals (--stat ci).")] = 0.95,
+    results: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Saved results, one column each: panel JSON from `servmodel estimate`, Bayesian "
+            ".nc or its .json summary from `servmodel bayes`.",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="latex, markdown, html, csv or docx. Default: from the --out "
+            "suffix (.tex .md .html .csv .docx), else markdown.",
+            show_default=False,
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Write the table to this file (written atomically); without it "
+            "the table is printed.",
+            show_default=False,
+        ),
+    ] = None,
+    panel: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--panel",
+            help="A stacked panel, repeatable: 'TITLE=RESULT,RESULT,...' with one "
+            "result per column in every panel (Panel A, Panel B, ... in the order given).",
+            show_default=False,
+        ),
+    ] = None,
+    labels: Annotated[
+        Path | None,
+        typer.Option(
+            "--labels",
+            help='Term labels: TOML ("term" = "Label" lines) or CSV (columns '
+            "term,label); their order is the rows' order.",
+            show_default=False,
+        ),
+    ] = None,
+    rename: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--rename",
+            help="A term label, repeatable: 'TERM=Label' (overrides --labels).",
+            show_default=False,
+        ),
+    ] = None,
+    only_labelled: Annotated[
+        bool, typer.Option("--only-labelled", help="Show only the labelled terms.")
+    ] = False,
+    keep: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--keep",
+            help="Show only terms matching this regular expression (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
+    drop: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--drop",
+            help="Leave out terms matching this regular expression (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
+    all_terms: Annotated[
+        bool,
+        typer.Option(
+            "--all-terms",
+            help="Also show Bayesian group effects (a_country[KOR], ...) and "
+            "sampler internals, hidden by default.",
+        ),
+    ] = False,
+    stat: Annotated[
+        str, typer.Option("--stat", help="Below panel estimates: se, t, p or ci.")
+    ] = "se",
+    bayes_stat: Annotated[
+        str,
+        typer.Option("--bayes-stat", help="Below posterior means: ci (credible interval) or sd."),
+    ] = "ci",
+    level: Annotated[
+        float, typer.Option("--level", help="Confidence level of panel intervals (--stat ci).")
+    ] = 0.95,
     digits: Annotated[int, typer.Option("--digits", help="Decimal places.")] = 3,
-    significant: Annotated[bool, typer.Option(
-        "--significant", help="Round to --digits significant digits instead of decimal "
-        "places (keeps small coefficients readable).")] = False,
-    stars: Annotated[str, typer.Option(
-        "--stars", help="Star thresholds for panel models, largest first.")] = "0.10,0.05,0.01",
-    no_stars: Annotated[bool, typer.Option("--no-stars", help="No significance stars.")]
-    = False,
-    fit: Annotated[Optional[str], typer.Option(
-        "--fit", help="Summary rows, comma-separated, or 'none': estimator, dependent, nobs, "
-        "entities, clusters, cov_type, r2_within, r2_overall, elpd_loo, p_loo, max_rhat, "
-        "min_ess. Default: all that apply.", show_default=False)] = None,
-    no_fe_rows: Annotated[bool, typer.Option(
-        "--no-fe-rows", help="Leave out the fixed-effect indicator rows.")] = False,
-    column: Annotated[Optional[list[str]], typer.Option(
-        "--column", help="Column title, repeatable, one per column (default: model names).",
-        show_default=False)] = None,
-    spanner: Annotated[Optional[list[str]], typer.Option(
-        "--spanner", help="Heading over columns, repeatable: 'LABEL=FIRST-LAST', counted "
-        "from 1.", show_default=False)] = None,
+    significant: Annotated[
+        bool,
+        typer.Option(
+            "--significant",
+            help="Round to --digits significant digits instead of decimal "
+            "places (keeps small coefficients readable).",
+        ),
+    ] = False,
+    stars: Annotated[
+        str, typer.Option("--stars", help="Star thresholds for panel models, largest first.")
+    ] = "0.10,0.05,0.01",
+    no_stars: Annotated[bool, typer.Option("--no-stars", help="No significance stars.")] = False,
+    fit: Annotated[
+        str | None,
+        typer.Option(
+            "--fit",
+            help="Summary rows, comma-separated, or 'none': estimator, dependent, nobs, "
+            "entities, clusters, cov_type, r2_within, r2_overall, elpd_loo, p_loo, max_rhat, "
+            "min_ess. Default: all that apply.",
+            show_default=False,
+        ),
+    ] = None,
+    no_fe_rows: Annotated[
+        bool, typer.Option("--no-fe-rows", help="Leave out the fixed-effect indicator rows.")
+    ] = False,
+    column: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--column",
+            help="Column title, repeatable, one per column (default: model names).",
+            show_default=False,
+        ),
+    ] = None,
+    spanner: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--spanner",
+            help="Heading over columns, repeatable: 'LABEL=FIRST-LAST', counted from 1.",
+            show_default=False,
+        ),
+    ] = None,
     title: Annotated[str, typer.Option("--title", help="Table title (caption).")] = "",
-    label: Annotated[str, typer.Option(
-        "--label", help="Cross-reference label, e.g. tab:main (LaTeX \\label, HTML id).")]
-    = "",
-    note: Annotated[Optional[list[str]], typer.Option(
-        "--note", help="A note below the table, repeatable (after the automatic notes).",
-        show_default=False)] = None,
-    standalone: Annotated[bool, typer.Option(
-        "--standalone", help="LaTeX: a whole document that compiles with pdflatex, not a "
-        "table to \\input.")] = False,
+    label: Annotated[
+        str,
+        typer.Option(
+            "--label", help="Cross-reference label, e.g. tab:main (LaTeX \\label, HTML id)."
+        ),
+    ] = "",
+    note: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--note",
+            help="A note below the table, repeatable (after the automatic notes).",
+            show_default=False,
+        ),
+    ] = None,
+    standalone: Annotated[
+        bool,
+        typer.Option(
+            "--standalone",
+            help="LaTeX: a whole document that compiles with pdflatex, not a table to \\input.",
+        ),
+    ] = False,
 ) -> None:
     """Publication table of saved results: panel and Bayesian models side by side.
 
@@ -175,20 +270,33 @@ def table(
     if results and panel:
         raise UsageError("give results either as arguments or in --panel options, not both")
     if not results and not panel:
-        raise UsageError("no results given; e.g. servmodel table results/fe_twoway.json "
-                         "results/hier_beta.nc")
+        raise UsageError(
+            "no results given; e.g. servmodel table results/fe_twoway.json results/hier_beta.nc"
+        )
     # --rename overrides the label file's entry for the same term, in the file's row order
     merged = dict(read_labels(labels) if labels is not None else ())
     merged.update(parse_label_pairs(rename or []))
     pairs = tuple(merged.items())
     options = TableOptions(
-        stat=stat, bayes_stat=bayes_stat, level=level, digits=digits,
+        stat=stat,
+        bayes_stat=bayes_stat,
+        level=level,
+        digits=digits,
         digits_mode="significant" if significant else "decimals",
-        stars=() if no_stars else _stars(stars), labels=pairs, labelled_only=only_labelled,
-        keep=tuple(keep or ()), drop=tuple(drop or ()), all_terms=all_terms,
-        **({"fit": _fit(fit)} if fit is not None else {}), fe_rows=not no_fe_rows,
-        titles=tuple(column) if column else None, spanners=tuple(_spanners(spanner or [])),
-        title=title, label=label, notes=tuple(note or ()))
+        stars=() if no_stars else _stars(stars),
+        labels=pairs,
+        labelled_only=only_labelled,
+        keep=tuple(keep or ()),
+        drop=tuple(drop or ()),
+        all_terms=all_terms,
+        **({"fit": _fit(fit)} if fit is not None else {}),
+        fe_rows=not no_fe_rows,
+        titles=tuple(column) if column else None,
+        spanners=tuple(_spanners(spanner or [])),
+        title=title,
+        label=label,
+        notes=tuple(note or ()),
+    )
     if results:
         builder = TableBuilder([load_model(p) for p in results], options)
     else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -47,24 +48,34 @@ def _sourcing(measure: str, sourcing: bool | None) -> bool:
     if sourcing is None:
         return measure in SOURCING
     if sourcing and measure not in SOURCING:
-        raise UsageError(f"measure {measure!r} has no sourcing split; only "
-                         f"{', '.join(SOURCING)} splits into domestic and imported services "
-                         "(direct_domestic, direct_foreign)")
+        raise UsageError(
+            f"measure {measure!r} has no sourcing split; only "
+            f"{', '.join(SOURCING)} splits into domestic and imported services "
+            "(direct_domestic, direct_foreign)"
+        )
     return bool(sourcing)
 
 
-def _frame(industries: list[str], ss: ShiftShare, p0: np.ndarray,
-           p1: np.ndarray) -> pd.DataFrame:
-    return pd.DataFrame({
-        "industry": industries, "weight0": ss.weight0, "weight1": ss.weight1,
-        "intensity0": ss.intensity0, "intensity1": ss.intensity1,
-        "present0": p0, "present1": p1, "change": ss.change,
-        WITHIN: ss.within, COMPOSITION: ss.composition,
-    })
+def _frame(industries: list[str], ss: ShiftShare, p0: np.ndarray, p1: np.ndarray) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "industry": industries,
+            "weight0": ss.weight0,
+            "weight1": ss.weight1,
+            "intensity0": ss.intensity0,
+            "intensity1": ss.intensity1,
+            "present0": p0,
+            "present1": p1,
+            "change": ss.change,
+            WITHIN: ss.within,
+            COMPOSITION: ss.composition,
+        }
+    )
 
 
-def _split(side0: Side, side1: Side, measure: str, industries: list[str],
-           sourcing: bool) -> pd.DataFrame:
+def _split(
+    side0: Side, side1: Side, measure: str, industries: list[str], sourcing: bool
+) -> pd.DataFrame:
     """Within / composition per industry, with the sourcing parts when asked."""
     x0, a0 = side0[measure]
     x1, a1 = side1[measure]
@@ -73,8 +84,7 @@ def _split(side0: Side, side1: Side, measure: str, industries: list[str],
     if sourcing:
         # the parts share the weights (and missing industries) of the measure they split
         for part, name in zip(SOURCING[measure], ("domestic", "foreign"), strict=True):
-            ss = shift_share(side0[part][0], side0[part][1], side1[part][0], side1[part][1],
-                             p0, p1)
+            ss = shift_share(side0[part][0], side0[part][1], side1[part][0], side1[part][1], p0, p1)
             frame[f"within_{name}"] = ss.within
             frame[f"composition_{name}"] = ss.composition
     return frame
@@ -151,25 +161,33 @@ def decompose_change(
     country = check_country(rows, country)
     years = sorted(int(y) for y in rows["year"].unique())
     if len(years) < 2:
-        raise DataError(f"{panel.source}: the panel holds only the year {years[0]}; a change "
-                        "over time needs two years (build the panel with more --years)")
+        raise DataError(
+            f"{panel.source}: the panel holds only the year {years[0]}; a change "
+            "over time needs two years (build the panel with more --years)"
+        )
     start = check_year(rows, start, "start year")
     end = check_year(rows, end, "end year")
     if start >= end:
         raise UsageError(f"start year {start} must come before end year {end}")
     split = _sourcing(measure, sourcing)
     if sda and measure != "total":
-        raise UsageError(f"the structural decomposition splits the Leontief measure; use "
-                         f"measure 'total', not {measure!r}")
+        raise UsageError(
+            f"the structural decomposition splits the Leontief measure; use "
+            f"measure 'total', not {measure!r}"
+        )
     mine = rows[rows["country"] == country]
     industries = industry_order(mine["industry"].astype(str))
     wanted = measures_of(measure, split)
-    sides = {y: economy_side(mine, country, y, industries, wanted)
-             for y in _years_of(rows, country) if start <= y <= end}
+    sides = {
+        y: economy_side(mine, country, y, industries, wanted)
+        for y in _years_of(rows, country)
+        if start <= y <= end
+    }
     for y in (start, end):
         if y not in sides or not presence(*sides[y][measure]).any():
-            raise DataError(f"{country} has no {measure} value in {y} ({definition}); choose "
-                            "other years")
+            raise DataError(
+                f"{country} has no {measure} value in {y} ({definition}); choose other years"
+            )
     frame = _split(sides[start], sides[end], measure, industries, split)
     base, level = _levels(frame)
     steps = pd.DataFrame(columns=["start", "end", "level0", "level1", WITHIN, COMPOSITION])
@@ -177,33 +195,51 @@ def decompose_change(
         frame, steps = _chain(frame, sides, measure, industries)
     parts: tuple[str, ...] = ()
     if sda:
-        frame, parts = _add_sda(frame, panel, rows, country, start, end, definition, tables,
-                                mapping)
-    return Decomposition(country, "", definition, measure, start, end, base, level,
-                         frame, steps, parts)
+        frame, parts = _add_sda(
+            frame, panel, rows, country, start, end, definition, tables, mapping
+        )
+    return Decomposition(
+        country, "", definition, measure, start, end, base, level, frame, steps, parts
+    )
 
 
-def _chain(frame: pd.DataFrame, sides: dict[int, Side], measure: str,
-           industries: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _chain(
+    frame: pd.DataFrame, sides: dict[int, Side], measure: str, industries: list[str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Add the chained within and composition; return the yearly steps too."""
     years = sorted(sides)
     within = np.zeros(len(industries))
     composition = np.zeros(len(industries))
     records = []
-    for y0, y1 in zip(years[:-1], years[1:], strict=True):
+    for y0, y1 in pairwise(years):
         ss = shift_share(*sides[y0][measure], *sides[y1][measure])
         within += ss.within
         composition += ss.composition
-        records.append({"start": y0, "end": y1, "level0": float(ss.level0),
-                        "level1": float(ss.level1), WITHIN: float(ss.within.sum()),
-                        COMPOSITION: float(ss.composition.sum())})
+        records.append(
+            {
+                "start": y0,
+                "end": y1,
+                "level0": float(ss.level0),
+                "level1": float(ss.level1),
+                WITHIN: float(ss.within.sum()),
+                COMPOSITION: float(ss.composition.sum()),
+            }
+        )
     frame = frame.assign(within_chained=within, composition_chained=composition)
     return frame, pd.DataFrame.from_records(records)
 
 
-def _add_sda(frame: pd.DataFrame, panel: IntensityPanel, rows: pd.DataFrame, country: str,
-             start: int, end: int, definition: str, tables: TableSource,
-             mapping: str | os.PathLike[str] | None) -> tuple[pd.DataFrame, tuple[str, ...]]:
+def _add_sda(
+    frame: pd.DataFrame,
+    panel: IntensityPanel,
+    rows: pd.DataFrame,
+    country: str,
+    start: int,
+    end: int,
+    definition: str,
+    tables: TableSource,
+    mapping: str | os.PathLike[str] | None,
+) -> tuple[pd.DataFrame, tuple[str, ...]]:
     get = table_getter(tables)
     t0, t1 = get(start), get(end)
     codes = definition_codes(panel, definition, t0, mapping)
@@ -213,9 +249,14 @@ def _add_sda(frame: pd.DataFrame, panel: IntensityPanel, rows: pd.DataFrame, cou
     return frame.assign(**parts), sd.parts
 
 
-def sda_within(frame: pd.DataFrame, sd: StructuralDecomposition, country: str,
-               industries: list[str], rows: pd.DataFrame | None = None,
-               what: str = "") -> dict[str, np.ndarray]:
+def sda_within(
+    frame: pd.DataFrame,
+    sd: StructuralDecomposition,
+    country: str,
+    industries: list[str],
+    rows: pd.DataFrame | None = None,
+    what: str = "",
+) -> dict[str, np.ndarray]:
     """The within part of ``total`` split by the structural decomposition's parts.
 
     Each industry's within contribution ``wbar_j (a1_j - a0_j)`` is split as its change
@@ -224,8 +265,7 @@ def sda_within(frame: pd.DataFrame, sd: StructuralDecomposition, country: str,
     """
     econ = sd.economy(country, industries)
     both = (frame["present0"] & frame["present1"]).to_numpy()
-    for level, side, year in (("level0", "intensity0", sd.start),
-                              ("level1", "intensity1", sd.end)):
+    for level, side, year in (("level0", "intensity0", sd.start), ("level1", "intensity1", sd.end)):
         got = econ[level].to_numpy()
         want = frame[side].to_numpy()
         present = frame["present0" if level == "level0" else "present1"].to_numpy()
@@ -234,7 +274,8 @@ def sda_within(frame: pd.DataFrame, sd: StructuralDecomposition, country: str,
             raise DataError(
                 f"{what}: the tables give a Leontief requirement (total) that differs from "
                 f"the panel's in {year} (by up to {gap.max():.3g}); give the tables the panel "
-                "was built from")
+                "was built from"
+            )
     wbar = 0.5 * (frame["weight0"] + frame["weight1"]).to_numpy()
     return {SDA_PREFIX + p: np.where(both, wbar * econ[p].to_numpy(), 0.0) for p in sd.parts}
 
@@ -291,9 +332,11 @@ def decompose_gap(
     if comparator not in GROUPS:
         check_country(rows, comparator, "comparator")
         if comparator == country:
-            raise UsageError(f"comparator {comparator} is the economy itself; compare "
-                             f"{country} with another economy or a group "
-                             f"({', '.join(GROUPS)})")
+            raise UsageError(
+                f"comparator {comparator} is the economy itself; compare "
+                f"{country} with another economy or a group "
+                f"({', '.join(GROUPS)})"
+            )
     codes = here.loc[here["country"] == country, "industry"].astype(str)
     if comparator not in GROUPS:
         codes = pd.concat([codes, here.loc[here["country"] == comparator, "industry"]])
@@ -307,8 +350,9 @@ def decompose_gap(
         base = economy_side(here, comparator, year, industries, wanted)
     for name, side in ((country, target), (comparator, base)):
         if not presence(*side[measure]).any():
-            raise DataError(f"{name} has no {measure} value in {year} ({definition}); choose "
-                            "another year")
+            raise DataError(
+                f"{name} has no {measure} value in {year} ({definition}); choose another year"
+            )
     frame = _split(base, target, measure, industries, split)
     b, t = _levels(frame)
     return Decomposition(country, comparator, definition, measure, year, year, b, t, frame)
@@ -347,13 +391,21 @@ def constant_weight_series(
     w = np.where(p, x, 0.0)
     level = np.divide((w * np.where(p, a, 0.0)).sum(axis=1), w.sum(axis=1))
     fixed = constant_weight_levels(x[k], p[k], np.where(p, a, np.nan))
-    return pd.DataFrame({"year": np.array(years, dtype=np.int64), "level": level,
-                         "constant_weights": fixed, "base": np.int64(base)})
+    return pd.DataFrame(
+        {
+            "year": np.array(years, dtype=np.int64),
+            "level": level,
+            "constant_weights": fixed,
+            "base": np.int64(base),
+        }
+    )
 
 
 def check_additivity(result: Decomposition, tolerance: float = TOLERANCE) -> None:
     """``DataError`` unless every identity of ``result`` holds to ``tolerance``."""
     worst = result.max_residual()
     if not worst <= tolerance:
-        raise DataError(f"{result!r}: components add up only to a relative residual of "
-                        f"{worst:.3g} (tolerance {tolerance:g})")
+        raise DataError(
+            f"{result!r}: components add up only to a relative residual of "
+            f"{worst:.3g} (tolerance {tolerance:g})"
+        )

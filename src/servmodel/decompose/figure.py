@@ -9,12 +9,12 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
 
-from servmodel._fileio import atomic_path  # noqa: E402
-from servmodel.decompose.result import SDA_PREFIX, Decomposition  # noqa: E402
-from servmodel.decompose.sda import PART_LABELS  # noqa: E402
+from servmodel._fileio import atomic_path
+from servmodel.decompose.result import SDA_PREFIX, Decomposition
+from servmodel.decompose.sda import PART_LABELS
 
 
 def waterfall_steps(result: Decomposition) -> list[tuple[str, float]]:
@@ -22,16 +22,19 @@ def waterfall_steps(result: Decomposition) -> list[tuple[str, float]]:
     parts), then composition (or its sourcing parts)."""
     t = result.totals()
     if result.sda_parts:
-        within = [(f"within: {PART_LABELS.get(p, p)}", t[SDA_PREFIX + p])
-                  for p in result.sda_parts]
+        within = [(f"within: {PART_LABELS.get(p, p)}", t[SDA_PREFIX + p]) for p in result.sda_parts]
     elif result.has_sourcing:
-        within = [("within: domestic", t["within_domestic"]),
-                  ("within: imported", t["within_foreign"])]
+        within = [
+            ("within: domestic", t["within_domestic"]),
+            ("within: imported", t["within_foreign"]),
+        ]
     else:
         within = [("within", t["within"])]
     if result.has_sourcing:
-        composition = [("composition: domestic", t["composition_domestic"]),
-                       ("composition: imported", t["composition_foreign"])]
+        composition = [
+            ("composition: domestic", t["composition_domestic"]),
+            ("composition: imported", t["composition_foreign"]),
+        ]
     else:
         composition = [("composition", t["composition"])]
     return within + composition
@@ -45,8 +48,9 @@ def waterfall_figure(results: Sequence[Decomposition], path: str | os.PathLike[s
     fig, axes = plt.subplots(rows, cols, figsize=(6.2 * cols, 4.2 * rows), squeeze=False)
     for ax, r in zip(axes.ravel(), results, strict=False):
         comparator = "OECD" if r.comparator.lower() == "oecd" else r.comparator
-        base_label, end_label = ((str(r.start), str(r.end)) if r.kind == "change"
-                                 else (comparator, r.country))
+        base_label, end_label = (
+            (str(r.start), str(r.end)) if r.kind == "change" else (comparator, r.country)
+        )
         steps = waterfall_steps(r)
         labels = [base_label, *(s[0] for s in steps), end_label]
         running = r.base_level
@@ -55,8 +59,14 @@ def waterfall_figure(results: Sequence[Decomposition], path: str | os.PathLike[s
         for k, (_, value) in enumerate(steps, start=1):
             ax.bar(k, value, bottom=running, color="C2" if value >= 0 else "C3")
             # the steps are small beside the levels: print each one
-            ax.annotate(f"{value:+.4f}", (k, max(running, running + value)),
-                        xytext=(0, 3), textcoords="offset points", ha="center", fontsize=8)
+            ax.annotate(
+                f"{value:+.4f}",
+                (k, max(running, running + value)),
+                xytext=(0, 3),
+                textcoords="offset points",
+                ha="center",
+                fontsize=8,
+            )
             running += value
             tops.append(running)
         ax.bar(len(steps) + 1, r.level, color="0.3")

@@ -7,15 +7,28 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-TIDY_COLUMNS: tuple[str, ...] = ("country", "comparator", "definition", "measure", "start",
-                                 "end", "component", "industry", "value")
+TIDY_COLUMNS: tuple[str, ...] = (
+    "country",
+    "comparator",
+    "definition",
+    "measure",
+    "start",
+    "end",
+    "component",
+    "industry",
+    "value",
+)
 ALL = "all"  # the ``industry`` of the economy-level sum
 # additive components (per industry, they add up to ``change`` / ``gap``)
 WITHIN, COMPOSITION = "within", "composition"
 CHAINED = ("within_chained", "composition_chained")
 # components of the sourcing split of ``direct`` and of the structural decomposition
-SOURCING_COMPONENTS = ("within_domestic", "within_foreign", "composition_domestic",
-                       "composition_foreign")
+SOURCING_COMPONENTS = (
+    "within_domestic",
+    "within_foreign",
+    "composition_domestic",
+    "composition_foreign",
+)
 SDA_PREFIX = "within_sda_"
 # the largest relative residual accepted as rounding: every additive identity holds to it
 TOLERANCE = 1e-12
@@ -98,11 +111,17 @@ class Decomposition:
     def totals(self) -> dict[str, float]:
         """Economy-level value of every component (as in the ``all`` rows of :meth:`tidy`)."""
         if self.kind == "change":
-            out = {"level_start": float(self.base_level), "level_end": float(self.level),
-                   "change": self.change}
+            out = {
+                "level_start": float(self.base_level),
+                "level_end": float(self.level),
+                "change": self.change,
+            }
         else:
-            out = {"level_comparator": float(self.base_level),
-                   "level_country": float(self.level), "gap": self.change}
+            out = {
+                "level_comparator": float(self.base_level),
+                "level_country": float(self.level),
+                "gap": self.change,
+            }
         for col in self._components():
             out[col] = float(self.industries[col].sum())
         return out
@@ -124,8 +143,10 @@ class Decomposition:
         if self.has_chained:
             groups.append(("change", list(CHAINED)))
         if self.has_sourcing:
-            groups += [(WITHIN, ["within_domestic", "within_foreign"]),
-                       (COMPOSITION, ["composition_domestic", "composition_foreign"])]
+            groups += [
+                (WITHIN, ["within_domestic", "within_foreign"]),
+                (COMPOSITION, ["composition_domestic", "composition_foreign"]),
+            ]
         if self.sda_parts:
             groups.append((WITHIN, [SDA_PREFIX + p for p in self.sda_parts]))
         return groups
@@ -155,28 +176,37 @@ class Decomposition:
         ``gap``: ``w1 a1 - w0 a0``, and the components).
         """
         totals = self.totals()
-        rows: list[tuple[str, str, float]] = [(name, ALL, value) for name, value in
-                                              totals.items()]
+        rows: list[tuple[str, str, float]] = [(name, ALL, value) for name, value in totals.items()]
         total_name = "change" if self.kind == "change" else "gap"
         per = self.industries
-        for col, name in ((("change", total_name),) + tuple((c, c) for c in
-                                                            self._components())):
-            rows += [(name, str(i), float(v)) for i, v in zip(per["industry"], per[col],
-                                                              strict=True)]
+        for col, name in (("change", total_name),) + tuple((c, c) for c in self._components()):
+            rows += [
+                (name, str(i), float(v)) for i, v in zip(per["industry"], per[col], strict=True)
+            ]
         frame = pd.DataFrame(rows, columns=["component", "industry", "value"])
-        head = {"country": self.country, "comparator": self.comparator,
-                "definition": self.definition, "measure": self.measure,
-                "start": np.int64(self.start), "end": np.int64(self.end)}
+        head = {
+            "country": self.country,
+            "comparator": self.comparator,
+            "definition": self.definition,
+            "measure": self.measure,
+            "start": np.int64(self.start),
+            "end": np.int64(self.end),
+        }
         for k, (col, value) in enumerate(head.items()):
             frame.insert(k, col, value)
         return frame[list(TIDY_COLUMNS)]
 
     def __repr__(self) -> str:
-        what = (f"{self.start}-{self.end}" if self.kind == "change"
-                else f"vs {self.comparator} {self.end}")
-        return (f"Decomposition({self.country} {what}, {self.definition} {self.measure}: "
-                f"{self.kind} {self.change:+.6f} = within {self.within:+.6f} + composition "
-                f"{self.composition:+.6f})")
+        what = (
+            f"{self.start}-{self.end}"
+            if self.kind == "change"
+            else f"vs {self.comparator} {self.end}"
+        )
+        return (
+            f"Decomposition({self.country} {what}, {self.definition} {self.measure}: "
+            f"{self.kind} {self.change:+.6f} = within {self.within:+.6f} + composition "
+            f"{self.composition:+.6f})"
+        )
 
 
 def tidy_frame(results: list[Decomposition]) -> pd.DataFrame:

@@ -100,8 +100,9 @@ class StructuralDecomposition:
     def economy(self, country: str, industries: Sequence[str] | None = None) -> pd.DataFrame:
         """One economy's columns: industry, level0, level1, change and one column per part."""
         if country not in self.countries:
-            raise UsageError(f"economy {country!r} is not in the tables; they hold "
-                             f"{', '.join(self.countries)}")
+            raise UsageError(
+                f"economy {country!r} is not in the tables; they hold {', '.join(self.countries)}"
+            )
         ni = len(self.industries)
         c = self.countries.index(country)
         wanted = list(self.industries) if industries is None else list(industries)
@@ -110,8 +111,14 @@ class StructuralDecomposition:
         if missing:
             raise DataError(f"industries {', '.join(missing)} are not in the tables")
         cols = np.array([c * ni + pos[i] for i in wanted], dtype=int)
-        frame = pd.DataFrame({"industry": wanted, "level0": self.level0[cols],
-                              "level1": self.level1[cols], "change": self.change[cols]})
+        frame = pd.DataFrame(
+            {
+                "industry": wanted,
+                "level0": self.level0[cols],
+                "level1": self.level1[cols],
+                "change": self.change[cols],
+            }
+        )
         for k, part in enumerate(self.parts):
             frame[part] = self.contributions[k, cols]
         return frame
@@ -121,14 +128,15 @@ def service_indicator(table: IOTable, codes: Sequence[str]) -> np.ndarray:
     """1 on the rows of the producer-service industries of every origin economy."""
     unknown = [c for c in codes if c not in table.industries]
     if unknown or not codes:
-        raise DataError(f"{table.source}: producer-service industries "
-                        f"{', '.join(unknown) or '(none)'} are not industries of the table")
+        raise DataError(
+            f"{table.source}: producer-service industries "
+            f"{', '.join(unknown) or '(none)'} are not industries of the table"
+        )
     per_industry = np.isin(np.asarray(table.industries), list(codes)).astype(float)
     return np.tile(per_industry, table.n_countries)
 
 
-def _part_vectors(dA: np.ndarray, diagonal: np.ndarray, y: np.ndarray,
-                  s: np.ndarray) -> np.ndarray:
+def _part_vectors(dA: np.ndarray, diagonal: np.ndarray, y: np.ndarray, s: np.ndarray) -> np.ndarray:
     """``y' dA_k`` for each definition d and part k, shape (n, definitions x parts).
 
     ``y`` and ``s`` have one column per definition; ``diagonal`` holds the diagonal
@@ -145,8 +153,9 @@ def _part_vectors(dA: np.ndarray, diagonal: np.ndarray, y: np.ndarray,
     return np.stack([domestic, from_services - domestic, other], axis=2).reshape(-1, 3 * d)
 
 
-def decompose_years(year0: LeontiefYear, year1: LeontiefYear,
-                    codes: Sequence[str]) -> StructuralDecomposition:
+def decompose_years(
+    year0: LeontiefYear, year1: LeontiefYear, codes: Sequence[str]
+) -> StructuralDecomposition:
     """Structural decomposition of ``s' L`` between two prepared tables.
 
     Parameters
@@ -168,15 +177,18 @@ def decompose_years(year0: LeontiefYear, year1: LeontiefYear,
     return decompose_years_many(year0, year1, [tuple(codes)])[0]
 
 
-def decompose_years_many(year0: LeontiefYear, year1: LeontiefYear,
-                         code_sets: Sequence[Sequence[str]]) -> list[StructuralDecomposition]:
+def decompose_years_many(
+    year0: LeontiefYear, year1: LeontiefYear, code_sets: Sequence[Sequence[str]]
+) -> list[StructuralDecomposition]:
     """:func:`decompose_years` for several producer-service definitions at once: one pass
     over ``A1 - A0`` and one multi-column solve per table for all of them."""
     t0, t1 = year0.table, year1.table
     if (t0.countries, t0.industries) != (t1.countries, t1.industries):
-        raise DataError(f"{t1.source} (year {t1.year}): countries or industries differ from "
-                        f"{t0.source} (year {t0.year}); a structural decomposition needs one "
-                        "layout")
+        raise DataError(
+            f"{t1.source} (year {t1.year}): countries or industries differ from "
+            f"{t0.source} (year {t0.year}); a structural decomposition needs one "
+            "layout"
+        )
     nc, ni = t0.n_countries, t0.n_industries
     s = np.column_stack([service_indicator(t0, codes) for codes in code_sets])
     # y_t' = s' L_t: (I - A_t)' y_t = s
@@ -186,22 +198,33 @@ def decompose_years_many(year0: LeontiefYear, year1: LeontiefYear,
     blocks = dA.reshape(nc, ni, nc, ni)
     diagonal = np.stack([blocks[c, :, c, :] for c in range(nc)])
     # (y1' dA_k) L0 and (y0' dA_k) L1: transposed solves, one column per definition and part
-    first = scipy.linalg.lu_solve(year0.lu, _part_vectors(dA, diagonal, y1, s), trans=1,
-                                  check_finite=False)
-    second = scipy.linalg.lu_solve(year1.lu, _part_vectors(dA, diagonal, y0, s), trans=1,
-                                   check_finite=False)
+    first = scipy.linalg.lu_solve(
+        year0.lu, _part_vectors(dA, diagonal, y1, s), trans=1, check_finite=False
+    )
+    second = scipy.linalg.lu_solve(
+        year1.lu, _part_vectors(dA, diagonal, y0, s), trans=1, check_finite=False
+    )
     both = 0.5 * (first + second)  # columns: definition-major, then part
     out = []
     for k, codes in enumerate(code_sets):
-        out.append(StructuralDecomposition(
-            start=t0.year, end=t1.year, codes=tuple(codes), countries=t0.countries,
-            industries=t0.industries, level0=y0[:, k].copy(), level1=y1[:, k].copy(),
-            contributions=np.ascontiguousarray(both[:, 3 * k:3 * k + 3].T)))
+        out.append(
+            StructuralDecomposition(
+                start=t0.year,
+                end=t1.year,
+                codes=tuple(codes),
+                countries=t0.countries,
+                industries=t0.industries,
+                level0=y0[:, k].copy(),
+                level1=y1[:, k].copy(),
+                contributions=np.ascontiguousarray(both[:, 3 * k : 3 * k + 3].T),
+            )
+        )
     return out
 
 
-def structural_decomposition(table0: IOTable, table1: IOTable,
-                             codes: Sequence[str]) -> StructuralDecomposition:
+def structural_decomposition(
+    table0: IOTable, table1: IOTable, codes: Sequence[str]
+) -> StructuralDecomposition:
     """Structural decomposition of the producer-service rows of L between two tables.
 
     See :func:`decompose_years`; this form factors both tables itself.

@@ -23,8 +23,10 @@ Side = dict[str, tuple[np.ndarray, np.ndarray]]
 
 def industry_order(codes: Sequence[str]) -> list[str]:
     """Codes in natural order (c3 before c10), each once."""
+
     def key(code: str) -> list[object]:
         return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", code)]
+
     return sorted(dict.fromkeys(codes), key=key)
 
 
@@ -46,8 +48,10 @@ def check_country(rows: pd.DataFrame, country: object, what: str = "country") ->
     """``country`` if the rows hold it, else ``UsageError`` naming the choices."""
     if not isinstance(country, str) or country not in set(rows["country"]):
         have = sorted(rows["country"].astype(str).unique())
-        raise UsageError(f"{what} {country!r} is not an economy of the panel; choose one of "
-                         f"{', '.join(have[:50])}{' ...' if len(have) > 50 else ''}")
+        raise UsageError(
+            f"{what} {country!r} is not an economy of the panel; choose one of "
+            f"{', '.join(have[:50])}{' ...' if len(have) > 50 else ''}"
+        )
     return country
 
 
@@ -56,8 +60,9 @@ def check_year(rows: pd.DataFrame, year: object, what: str) -> int:
     years = sorted(int(y) for y in rows["year"].unique())
     ok = isinstance(year, (int, np.integer)) and not isinstance(year, bool)
     if not ok or int(year) not in years:  # type: ignore[arg-type]
-        raise UsageError(f"{what} {year!r} is not a year of the panel; it covers "
-                         f"{_years_text(years)}")
+        raise UsageError(
+            f"{what} {year!r} is not a year of the panel; it covers {_years_text(years)}"
+        )
     return int(year)  # type: ignore[arg-type]
 
 
@@ -72,8 +77,9 @@ def measures_of(measure: str, sourcing: bool) -> tuple[str, ...]:
     return (measure, *SOURCING[measure]) if sourcing else (measure,)
 
 
-def economy_side(rows: pd.DataFrame, country: str, year: int, industries: list[str],
-                 measures: Sequence[str]) -> Side:
+def economy_side(
+    rows: pd.DataFrame, country: str, year: int, industries: list[str], measures: Sequence[str]
+) -> Side:
     """Output and values of one economy in one year (NaN for an industry without a row)."""
     sub = rows[(rows["country"] == country) & (rows["year"] == year)].set_index("industry")
     sub = sub.reindex(industries)
@@ -89,19 +95,28 @@ def group_members(rows: pd.DataFrame, group: str, focus: str, year: int) -> list
     else:
         flag = sub["oecd"].astype("boolean")
         if flag.isna().all():
-            raise UsageError("OECD membership is unknown for this panel (its oecd column is "
-                             "empty); compare with economies by their codes")
+            raise UsageError(
+                "OECD membership is unknown for this panel (its oecd column is "
+                "empty); compare with economies by their codes"
+            )
         member = flag.fillna(False).to_numpy(dtype=bool)
-        members = sub.loc[member if group == "oecd" else ~member & flag.notna().to_numpy(),
-                          "country"]
+        members = sub.loc[
+            member if group == "oecd" else ~member & flag.notna().to_numpy(), "country"
+        ]
     out = sorted(set(members.astype(str)))
     if not out:
         raise DataError(f"the group {group!r} has no economy other than {focus} in {year}")
     return out
 
 
-def group_side(rows: pd.DataFrame, group: str, focus: str, year: int, industries: list[str],
-               measures: Sequence[str]) -> Side:
+def group_side(
+    rows: pd.DataFrame,
+    group: str,
+    focus: str,
+    year: int,
+    industries: list[str],
+    measures: Sequence[str],
+) -> Side:
     """A group as one economy: per industry, the output of its members with a value and
     their output-weighted mean (so the group's aggregate is the output-weighted mean over
     all its members' rows, NaN values skipped)."""
@@ -122,10 +137,10 @@ def group_side(rows: pd.DataFrame, group: str, focus: str, year: int, industries
 def comparator_name(comparator: object) -> str:
     """A group name in its canonical spelling (``OECD`` -> ``oecd``), or the code as given."""
     if not isinstance(comparator, str) or not comparator.strip():
-        raise UsageError(f"comparator must be an economy code or a group ({', '.join(GROUPS)}), "
-                         f"not {comparator!r}")
+        raise UsageError(
+            f"comparator must be an economy code or a group ({', '.join(GROUPS)}), "
+            f"not {comparator!r}"
+        )
     text = comparator.strip()
     lowered = text.lower().replace("-", "_")
     return lowered if lowered in GROUPS else text
-
-

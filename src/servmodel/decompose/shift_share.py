@@ -73,9 +73,14 @@ def shares(output: np.ndarray, present: np.ndarray) -> np.ndarray:
     return np.divide(x, total, out=np.zeros_like(x), where=total > 0)
 
 
-def shift_share(output0: np.ndarray, values0: np.ndarray, output1: np.ndarray,
-                values1: np.ndarray, present0: np.ndarray | None = None,
-                present1: np.ndarray | None = None) -> ShiftShare:
+def shift_share(
+    output0: np.ndarray,
+    values0: np.ndarray,
+    output1: np.ndarray,
+    values1: np.ndarray,
+    present0: np.ndarray | None = None,
+    present1: np.ndarray | None = None,
+) -> ShiftShare:
     """Split the change of output-weighted aggregates into within and composition.
 
     Parameters
@@ -109,8 +114,9 @@ def shift_share(output0: np.ndarray, values0: np.ndarray, output1: np.ndarray,
     return ShiftShare(w0, w1, c0, c1, within, composition, level0, level1)
 
 
-def constant_weight_levels(output_base: np.ndarray, present_base: np.ndarray,
-                           values: np.ndarray) -> np.ndarray:
+def constant_weight_levels(
+    output_base: np.ndarray, present_base: np.ndarray, values: np.ndarray
+) -> np.ndarray:
     """Aggregates of ``values`` (years on the leading axes) at fixed base-state weights.
 
     An industry without a value in a year is left out of that year and the base weights of

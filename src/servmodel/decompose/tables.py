@@ -37,23 +37,28 @@ def table_getter(tables: TableSource) -> Callable[[int], IOTable]:
     if isinstance(tables, (str, os.PathLike)):
         path = Path(tables)
         if not path.exists():
-            raise DataError(f"input-output table {path} does not exist; check the path, or use "
-                            f"{EMBEDDED} for the embedded data")
+            raise DataError(
+                f"input-output table {path} does not exist; check the path, or use "
+                f"{EMBEDDED} for the embedded data"
+            )
         cache: dict[int, IOTable] = {}
 
         def from_file(year: int) -> IOTable:
             if not cache:
                 cache.update({t.year: t for t in read_io_long(path)})
             return _pick(cache, year, str(path))
+
         return from_file
     if isinstance(tables, Mapping):
         by_year = dict(tables)
     elif isinstance(tables, Sequence) and all(isinstance(t, IOTable) for t in tables):
         by_year = {t.year: t for t in tables}
     else:
-        raise UsageError("tables must be 'wiod2013', the path of a table file, a mapping from "
-                         f"year to IOTable or a list of IOTable objects, not "
-                         f"{type(tables).__name__}")
+        raise UsageError(
+            "tables must be 'wiod2013', the path of a table file, a mapping from "
+            f"year to IOTable or a list of IOTable objects, not "
+            f"{type(tables).__name__}"
+        )
     for year, table in by_year.items():
         if not isinstance(table, IOTable):
             raise UsageError(f"tables[{year!r}] is a {type(table).__name__}, not an IOTable")
@@ -62,13 +67,18 @@ def table_getter(tables: TableSource) -> Callable[[int], IOTable]:
 
 def _pick(by_year: Mapping[int, IOTable], year: int, where: str) -> IOTable:
     if year not in by_year:
-        raise DataError(f"{where}: no table for {year}; they hold "
-                        f"{', '.join(map(str, sorted(by_year)))}")
+        raise DataError(
+            f"{where}: no table for {year}; they hold {', '.join(map(str, sorted(by_year)))}"
+        )
     return by_year[year]
 
 
-def definition_codes(panel: IntensityPanel, definition: str, table: IOTable,
-                     mapping: str | os.PathLike[str] | None = None) -> tuple[str, ...]:
+def definition_codes(
+    panel: IntensityPanel,
+    definition: str,
+    table: IOTable,
+    mapping: str | os.PathLike[str] | None = None,
+) -> tuple[str, ...]:
     """Producer-service codes of ``definition``: as the panel records them, else from the
     registry, a custom name (``custom:c27+c28``) or the mapping file."""
     recorded = panel.definitions.get(definition)
@@ -79,10 +89,11 @@ def definition_codes(panel: IntensityPanel, definition: str, table: IOTable,
     if definition.startswith(CUSTOM_PREFIX):
         return tuple(c for c in definition.removeprefix(CUSTOM_PREFIX).split("+") if c)
     if mapping is None:
-        raise UsageError(f"definition {definition!r} needs the sector mapping file that "
-                         "defined it (--mapping) for the structural decomposition")
+        raise UsageError(
+            f"definition {definition!r} needs the sector mapping file that "
+            "defined it (--mapping) for the structural decomposition"
+        )
     from servmodel.intensity.classification import read_sector_mapping
 
-    (resolved,) = resolve_definitions(definition, table.industries,
-                                      read_sector_mapping(mapping))
+    (resolved,) = resolve_definitions(definition, table.industries, read_sector_mapping(mapping))
     return resolved.codes

@@ -38,8 +38,11 @@ ESTIMATOR_LABELS = {
     "fd": "First differences",
     "mundlak": "Mundlak / correlated random effects (RE with entity means)",
 }
-EFFECT_LABELS = {"entity": "country x industry", "time": "year",
-                 "twoway": "country x industry and year"}
+EFFECT_LABELS = {
+    "entity": "country x industry",
+    "time": "year",
+    "twoway": "country x industry and year",
+}
 
 
 def estimator_label(estimator: str, effects: str | None) -> str:
@@ -69,15 +72,19 @@ def panel_index(design: Design) -> pd.MultiIndex:
     """(entity, year) index of the design's rows, built from the design's codes (the
     codes are compact, so no level needs to be found again)."""
     return pd.MultiIndex(
-        levels=[pd.RangeIndex(int(design.entity.max()) + 1),
-                pd.Index(np.asarray(design.years, dtype=np.int64))],
-        codes=[design.entity, design.time], names=["entity", "year"],
+        levels=[
+            pd.RangeIndex(int(design.entity.max()) + 1),
+            pd.Index(np.asarray(design.years, dtype=np.int64)),
+        ],
+        codes=[design.entity, design.time],
+        names=["entity", "year"],
         verify_integrity=False,
     )
 
 
-def build_model(estimator: str, effects: str | None, design: Design,
-                index: pd.MultiIndex) -> object:
+def build_model(
+    estimator: str, effects: str | None, design: Design, index: pd.MultiIndex
+) -> object:
     """The linearmodels model object for ``estimator``."""
     y = pd.Series(design.y, index=index, name="y")
     x = pd.DataFrame(design.x, index=index, columns=list(design.names))
@@ -85,8 +92,13 @@ def build_model(estimator: str, effects: str | None, design: Design,
     if estimator == "pooled":
         return PooledOLS(y, x, weights=w)
     if estimator == "fe":
-        return PanelOLS(y, x, weights=w, entity_effects=effects in ("entity", "twoway"),
-                        time_effects=effects in ("time", "twoway"))
+        return PanelOLS(
+            y,
+            x,
+            weights=w,
+            entity_effects=effects in ("entity", "twoway"),
+            time_effects=effects in ("time", "twoway"),
+        )
     if estimator in ("re", "mundlak"):
         return RandomEffects(y, x, weights=w)
     if estimator == "between":
@@ -128,18 +140,22 @@ def fit_linearmodels(
     except AbsorbingEffectError as exc:
         raise absorbed_error(exc, source) from exc
     except np.linalg.LinAlgError as exc:
-        raise EstimationError(f"{source}: the {estimator} model cannot be estimated: singular "
-                              f"matrix ({exc}); check the formula for collinear terms") from exc
+        raise EstimationError(
+            f"{source}: the {estimator} model cannot be estimated: singular "
+            f"matrix ({exc}); check the formula for collinear terms"
+        ) from exc
     except ValueError as exc:
         reason = " ".join(str(exc).split())
-        raise EstimationError(f"{source}: linearmodels cannot fit the {estimator} model: "
-                              f"{reason}") from exc
+        raise EstimationError(
+            f"{source}: linearmodels cannot fit the {estimator} model: {reason}"
+        ) from exc
     params = np.asarray(res.params, dtype=float)
     nobs = int(res.nobs)
     k = len(params)
     if estimator == "fe":
-        cov_matrix = cov_matrix * effects_rescale(effects, design, cov, small_sample, nobs, k,
-                                                  source)
+        cov_matrix = cov_matrix * effects_rescale(
+            effects, design, cov, small_sample, nobs, k, source
+        )
     vc = None
     if estimator in ("re", "mundlak"):
         theta = np.asarray(res.theta, dtype=float).ravel()
@@ -147,13 +163,20 @@ def fit_linearmodels(
             sigma2_effects=float(res.variance_decomposition["Effects"]),
             sigma2_idiosyncratic=float(res.variance_decomposition["Residual"]),
             rho=float(res.variance_decomposition["Percent due to Effects"]),
-            theta_min=float(theta.min()), theta_max=float(theta.max()),
+            theta_min=float(theta.min()),
+            theta_max=float(theta.max()),
         )
     return RawFit(
-        params=params, cov=cov_matrix, nobs=nobs, df_model=int(res.df_model),
-        df_resid=int(res.df_resid), r2=float(res.rsquared),
-        r2_within=float(res.rsquared_within), r2_between=float(res.rsquared_between),
-        r2_overall=float(res.rsquared_overall), variance_components=vc,
+        params=params,
+        cov=cov_matrix,
+        nobs=nobs,
+        df_model=int(res.df_model),
+        df_resid=int(res.df_resid),
+        r2=float(res.rsquared),
+        r2_within=float(res.rsquared_within),
+        r2_between=float(res.rsquared_between),
+        r2_overall=float(res.rsquared_overall),
+        variance_components=vc,
     )
 
 
@@ -167,11 +190,19 @@ def absorbed_error(exc: AbsorbingEffectError, source: str) -> EstimationError:
     return EstimationError(
         f"{source}: the fixed effects absorb {names}: it is constant within country x "
         "industry or within year, or a combination of such; remove it, interact it with "
-        "time, or use estimator = 're' or 'mundlak'")
+        "time, or use estimator = 're' or 'mundlak'"
+    )
 
 
-def effects_rescale(effects: str | None, design: Design, cov: CovarianceSetup,
-                    small_sample: bool, nobs: int, k: int, source: str) -> float:
+def effects_rescale(
+    effects: str | None,
+    design: Design,
+    cov: CovarianceSetup,
+    small_sample: bool,
+    nobs: int,
+    k: int,
+    source: str,
+) -> float:
     """Factor that turns linearmodels' covariance (no effects counted) into one that counts
     the effects by the nested rule: (n - k) / (n - k - d). Without the small-sample
     correction the unadjusted, robust and Driscoll-Kraay covariances still count every
@@ -189,6 +220,8 @@ def effects_rescale(effects: str | None, design: Design, cov: CovarianceSetup,
     d = counted_effects(effects, n_e, n_t, nested, has_constant=INTERCEPT in design.names)
     base = nobs - (k if small_sample else 0)
     if base - d <= 0:
-        raise EstimationError(f"{source}: no residual degrees of freedom ({nobs} observations, "
-                              f"{k} coefficients, {d} fixed effects counted)")
+        raise EstimationError(
+            f"{source}: no residual degrees of freedom ({nobs} observations, "
+            f"{k} coefficients, {d} fixed effects counted)"
+        )
     return base / (base - d)

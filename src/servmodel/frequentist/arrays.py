@@ -81,9 +81,14 @@ def panel_arrays(panel: IntensityPanel) -> PanelArrays:
         frame = panel.frame
         codes = PanelCodes.of(frame)
         arrays = PanelArrays(
-            frame=frame, codes=codes,
-            coded={"definition": codes.definition, "country": codes.country,
-                   "industry": codes.industry, "tech": _code_tech(frame["tech"])},
+            frame=frame,
+            codes=codes,
+            coded={
+                "definition": codes.definition,
+                "country": codes.country,
+                "industry": codes.industry,
+                "tech": _code_tech(frame["tech"]),
+            },
         )
         _CACHE[panel] = arrays
     return arrays

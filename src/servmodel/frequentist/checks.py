@@ -18,13 +18,14 @@ TOL = 1e-9
 
 
 def _column_scale(x: np.ndarray) -> np.ndarray:
-    scale = np.sqrt((x ** 2).sum(axis=0))
+    scale = np.sqrt((x**2).sum(axis=0))
     scale[scale == 0] = 1.0
     return scale
 
 
-def dependent_columns(x: np.ndarray,
-                      scale: np.ndarray | None = None) -> list[tuple[int, list[int]]]:
+def dependent_columns(
+    x: np.ndarray, scale: np.ndarray | None = None
+) -> list[tuple[int, list[int]]]:
     """Columns that are linear combinations of others.
 
     Returns
@@ -58,24 +59,28 @@ def dependent_columns(x: np.ndarray,
 def check_not_singular(x: np.ndarray, names: tuple[str, ...], source: str) -> None:
     """Raise ``EstimationError`` naming the regressors that make ``x`` singular."""
     if x.shape[0] < x.shape[1]:
-        raise EstimationError(f"{source}: {x.shape[0]} observations for {x.shape[1]} "
-                              "coefficients; the model cannot be estimated")
+        raise EstimationError(
+            f"{source}: {x.shape[0]} observations for {x.shape[1]} "
+            "coefficients; the model cannot be estimated"
+        )
     deps = dependent_columns(x)
     if not deps:
         return
     j, partners = deps[0]
     col = x[:, j]
     if np.all(col == col[0]):
-        what = (f"{names[j]} is {col[0]:g} in every observation of the sample" +
-                (" (collinear with the intercept)" if partners else ""))
+        what = f"{names[j]} is {col[0]:g} in every observation of the sample" + (
+            " (collinear with the intercept)" if partners else ""
+        )
     elif partners:
-        what = (f"{names[j]} is a linear combination of "
-                f"{', '.join(names[p] for p in partners)}")
+        what = f"{names[j]} is a linear combination of {', '.join(names[p] for p in partners)}"
     else:
         what = f"{names[j]} is zero in every observation"
     more = f" ({len(deps) - 1} more such column(s))" if len(deps) > 1 else ""
-    raise EstimationError(f"{source}: singular design: {what}{more}; remove it from the "
-                          "formula or widen the data selection")
+    raise EstimationError(
+        f"{source}: singular design: {what}{more}; remove it from the "
+        "formula or widen the data selection"
+    )
 
 
 def _group_range_zero(x: np.ndarray, codes: np.ndarray, n_groups: int) -> np.ndarray:
@@ -90,8 +95,9 @@ def _group_range_zero(x: np.ndarray, codes: np.ndarray, n_groups: int) -> np.nda
     return out
 
 
-def demean(x: np.ndarray, codes: np.ndarray, n_groups: int,
-           weights: np.ndarray | None = None) -> np.ndarray:
+def demean(
+    x: np.ndarray, codes: np.ndarray, n_groups: int, weights: np.ndarray | None = None
+) -> np.ndarray:
     """``x`` minus its (weighted) group means."""
     w = np.ones(len(codes)) if weights is None else weights
     sw = np.bincount(codes, weights=w, minlength=n_groups)
@@ -103,13 +109,19 @@ def demean(x: np.ndarray, codes: np.ndarray, n_groups: int,
 
 
 _ABSORB_HELP = {
-    "entity": ("does not vary within country x industry, so the entity fixed effects absorb "
-               "it; interact it with time (e.g. {name}:trend), or estimate it with "
-               "estimator = 're' or 'mundlak' (within-between)"),
-    "time": ("is the same for every unit in a year, so the year effects absorb it; remove it "
-             "or use effects = 'entity'"),
-    "fd": ("does not change over time within country x industry, so first differences remove "
-           "it; interact it with time (e.g. {name}:trend), or use estimator = 're' or 'mundlak'"),
+    "entity": (
+        "does not vary within country x industry, so the entity fixed effects absorb "
+        "it; interact it with time (e.g. {name}:trend), or estimate it with "
+        "estimator = 're' or 'mundlak' (within-between)"
+    ),
+    "time": (
+        "is the same for every unit in a year, so the year effects absorb it; remove it "
+        "or use effects = 'entity'"
+    ),
+    "fd": (
+        "does not change over time within country x industry, so first differences remove "
+        "it; interact it with time (e.g. {name}:trend), or use estimator = 're' or 'mundlak'"
+    ),
 }
 
 
@@ -168,7 +180,8 @@ def check_absorbed(
                 what = "first differences"
             raise EstimationError(
                 f"{source}: after removing the {what}, {names[j]} is collinear with {with_}; "
-                "remove one of them from the formula")
+                "remove one of them from the formula"
+            )
 
 
 def _first_differences(x: np.ndarray, entity: np.ndarray, time: np.ndarray) -> np.ndarray:

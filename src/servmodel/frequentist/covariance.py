@@ -60,8 +60,12 @@ class CovarianceSetup:
 
 
 def _cluster_codes(design: Design, dim: str) -> np.ndarray:
-    return {"entity": design.entity, "country": design.country, "industry": design.industry,
-            "year": design.time}[dim]
+    return {
+        "entity": design.entity,
+        "country": design.country,
+        "industry": design.industry,
+        "year": design.time,
+    }[dim]
 
 
 def _n_unique(codes: np.ndarray) -> int:
@@ -104,31 +108,38 @@ def setup_covariance(
                     f"{source}: [frequentist] cluster = {dim!r}: the sample has a single "
                     f"cluster ({only}), and clustered standard errors need at least 2 (and "
                     "should have many more); cluster on another dimension or use cov = "
-                    "'robust' or 'driscoll_kraay'")
+                    "'robust' or 'driscoll_kraay'"
+                )
             clusters.append((dim, g))
             cols[dim] = codes
             if g < FEW_CLUSTERS:
-                notes.append(f"only {g} clusters ({dim}): cluster-robust standard errors can "
-                             "be too small with fewer than about 30 to 50 clusters")
+                notes.append(
+                    f"only {g} clusters ({dim}): cluster-robust standard errors can "
+                    "be too small with fewer than about 30 to 50 clusters"
+                )
         # one variable: an array in the order of the rows (cheaper than a labelled frame);
         # two: a frame with the rows' index, which linearmodels cannot mistake for a
         # (time x entity) layout
-        kwargs["clusters"] = (next(iter(cols.values())) if len(cols) == 1
-                              else pd.DataFrame(cols, index=index))
+        kwargs["clusters"] = (
+            next(iter(cols.values())) if len(cols) == 1 else pd.DataFrame(cols, index=index)
+        )
         label = "clustered by " + " and ".join(opts.cluster)
         notes += _few_treated(design, opts.cluster)
     else:
         n_t = _n_unique(design.time)
         if n_t < 2:
-            raise EstimationError(f"{source}: Driscoll-Kraay standard errors need at least 2 "
-                                  f"years; the sample has {n_t}")
+            raise EstimationError(
+                f"{source}: Driscoll-Kraay standard errors need at least 2 "
+                f"years; the sample has {n_t}"
+            )
         kwargs["cov_type"] = "kernel"
         kwargs["kernel"] = _KERNEL_NAMES[opts.kernel or "bartlett"]
         if opts.bandwidth is not None:
             if opts.bandwidth >= n_t:
                 raise EstimationError(
                     f"{source}: [frequentist] bandwidth = {opts.bandwidth:g} must be below the "
-                    f"number of years in the sample ({n_t})")
+                    f"number of years in the sample ({n_t})"
+                )
             kwargs["bandwidth"] = float(opts.bandwidth)
         if opts.bandwidth is None:
             # linearmodels' rule of thumb (Newey and West 1994), shown so that the table
@@ -170,22 +181,32 @@ def _few_treated(design: Design, dims: tuple[str, ...]) -> list[str]:
             with_one = _n_unique(codes[col == 1.0])
             with_zero = _n_unique(codes[col == 0.0])
             if min(with_one, with_zero) <= 2:
-                flagged.append((name, "1" if with_one <= with_zero else "0",
-                                min(with_one, with_zero)))
+                flagged.append(
+                    (name, "1" if with_one <= with_zero else "0", min(with_one, with_zero))
+                )
         if len(flagged) == 1:
             name, value, k = flagged[0]
-            notes.append(f"{name} is {value} in only {k} of {g} {dim} clusters: its "
-                         "cluster-robust standard error is unreliable (MacKinnon and Webb "
-                         "2017); prefer Driscoll-Kraay or a wild cluster bootstrap")
+            notes.append(
+                f"{name} is {value} in only {k} of {g} {dim} clusters: its "
+                "cluster-robust standard error is unreliable (MacKinnon and Webb "
+                "2017); prefer Driscoll-Kraay or a wild cluster bootstrap"
+            )
         elif flagged:
             shown = ", ".join(f[0] for f in flagged[:3]) + (" ..." if len(flagged) > 3 else "")
-            notes.append(f"{len(flagged)} dummy regressors ({shown}) vary in at most 2 of {g} "
-                         f"{dim} clusters: their cluster-robust standard errors are unreliable")
+            notes.append(
+                f"{len(flagged)} dummy regressors ({shown}) vary in at most 2 of {g} "
+                f"{dim} clusters: their cluster-robust standard errors are unreliable"
+            )
     return notes
 
 
-def counted_effects(effects: str | None, n_entities: int, n_periods: int,
-                    nested: dict[str, bool], has_constant: bool) -> int:
+def counted_effects(
+    effects: str | None,
+    n_entities: int,
+    n_periods: int,
+    nested: dict[str, bool],
+    has_constant: bool,
+) -> int:
     """Fixed-effect levels counted in the degrees of freedom.
 
     Without an intercept all levels are counted (E, T or E + T - 1) unless an effect is
@@ -194,7 +215,8 @@ def counted_effects(effects: str | None, n_entities: int, n_periods: int,
     """
     levels = {"entity": n_entities, "time": n_periods}
     present = {"entity": ["entity"], "time": ["time"], "twoway": ["entity", "time"]}.get(
-        effects or "", [])
+        effects or "", []
+    )
     if not present:
         return 0
     total = sum(levels[e] for e in present) - (len(present) - 1)
@@ -216,8 +238,9 @@ def effect_nested_in_clusters(effect_codes: np.ndarray, cluster_codes: list[np.n
     return True
 
 
-def inference_for(opts: FrequentistOptions, setup: CovarianceSetup, design: Design,
-                  df_resid: int) -> Inference:
+def inference_for(
+    opts: FrequentistOptions, setup: CovarianceSetup, design: Design, df_resid: int
+) -> Inference:
     """The reference distribution of the coefficient tests."""
     if not opts.small_sample:
         return Inference("normal")

@@ -66,8 +66,10 @@ class Design:
 
     def entity_label(self, code: int) -> str:
         """``"KOR:c14"`` for an entity code."""
-        return (f"{self.countries[self.entity_country[code]]}:"
-                f"{self.industries[self.entity_industry[code]]}")
+        return (
+            f"{self.countries[self.entity_country[code]]}:"
+            f"{self.industries[self.entity_industry[code]]}"
+        )
 
     def sample_id(self) -> str:
         """Hash of the rows (country, industry, year), y and weights, in a canonical order:
@@ -95,12 +97,14 @@ def check_variables(formula: str, columns: list[str], source: str) -> list[str]:
         raise SpecError(
             f"{source}: formula: unknown variable {', '.join(map(repr, unknown))}; allowed: "
             f"{', '.join(allowed)} (built-in: {', '.join(sorted(DERIVED))}; merge your own "
-            "columns with --covariates)")
+            "columns with --covariates)"
+        )
     clash = [v for v in needed if v in DERIVED and v in columns and v not in PANEL_COLUMNS]
     if clash:
         raise SpecError(
             f"{source}: formula: the merged column {clash[0]!r} has the name of a built-in "
-            f"variable ({DERIVED[clash[0]].description}); rename the column")
+            f"variable ({DERIVED[clash[0]].description}); rename the column"
+        )
     return needed
 
 
@@ -149,8 +153,7 @@ class _Plan:
 _STATELESS: dict[tuple[str, tuple[str, ...]], tuple[ModelSpec, _Plan | None]] = {}
 
 
-def _model_matrix(formula: str, columns: dict[str, Any], n: int) -> tuple[np.ndarray,
-                                                                             list[str]]:
+def _model_matrix(formula: str, columns: dict[str, Any], n: int) -> tuple[np.ndarray, list[str]]:
     """Evaluate ``formula`` on ``columns``: the matrix and its column names."""
     key = (formula, tuple(columns))
     cached = _STATELESS.get(key)
@@ -158,15 +161,19 @@ def _model_matrix(formula: str, columns: dict[str, Any], n: int) -> tuple[np.nda
         spec, plan = cached
         if plan is not None:
             return plan.build(columns, n), list(plan.names)
-        mm = spec.get_model_matrix(pd.DataFrame(columns, index=pd.RangeIndex(n)),
-                                   na_action="raise", output="numpy")
+        mm = spec.get_model_matrix(
+            pd.DataFrame(columns, index=pd.RangeIndex(n)), na_action="raise", output="numpy"
+        )
         return np.asarray(mm, dtype=float), [str(c) for c in spec.column_names]
     data = pd.DataFrame(columns, index=pd.RangeIndex(n))
     mm = parsed_formula(formula).get_model_matrix(data, na_action="raise", output="numpy")
     spec = mm.model_spec
     kinds = [kind.value for kind, _ in spec.encoder_state.values()]
-    if not spec.transform_state and all(k in ("numerical", "constant") for k in kinds) \
-            and len(_STATELESS) < 256:
+    if (
+        not spec.transform_state
+        and all(k in ("numerical", "constant") for k in kinds)
+        and len(_STATELESS) < 256
+    ):
         _STATELESS[key] = (spec, _Plan.of(spec))
     return np.asarray(mm, dtype=float), [str(c) for c in spec.column_names]
 
@@ -210,16 +217,20 @@ def build_design(
     """
     columns = {v: variable_column(arrays, positions, v, trend_origin) for v in variables}
     missing = np.zeros(len(positions), dtype=bool)
-    for v, col in columns.items():
+    for col in columns.values():
         missing |= (col.codes < 0) if isinstance(col, pd.Categorical) else pd.isna(col)
     n_missing = int(missing.sum())
     if n_missing:
         if n_missing == len(positions):
-            raise EstimationError(f"{source}: every row has a missing value in "
-                                  f"{', '.join(variables)}; the model has no observations")
+            raise EstimationError(
+                f"{source}: every row has a missing value in "
+                f"{', '.join(variables)}; the model has no observations"
+            )
         keep = ~missing
-        columns = {v: (c[keep].remove_unused_categories() if isinstance(c, pd.Categorical)
-                       else c[keep]) for v, c in columns.items()}
+        columns = {
+            v: (c[keep].remove_unused_categories() if isinstance(c, pd.Categorical) else c[keep])
+            for v, c in columns.items()
+        }
         positions = positions[keep]
         y = y[keep]
         weights = weights[keep] if weights is not None else None
@@ -229,14 +240,17 @@ def build_design(
             x, names = _model_matrix(formula, columns, len(positions))
     except (FormulaicError, ValueError, TypeError, KeyError, NameError) as exc:
         reason = str(exc).strip().splitlines()[0]
-        raise SpecError(f"{source}: formula: {formula!r} cannot be evaluated on the panel: "
-                        f"{reason}") from exc
+        raise SpecError(
+            f"{source}: formula: {formula!r} cannot be evaluated on the panel: {reason}"
+        ) from exc
     finite = np.isfinite(x).all(axis=0)
     if not finite.all():
         j = int(np.flatnonzero(~finite)[0])
         bad = int((~np.isfinite(x[:, j])).sum())
-        raise EstimationError(f"{source}: formula: {names[j]} is infinite or NaN in {bad} rows "
-                              "(e.g. log of 0); transform or drop those values first")
+        raise EstimationError(
+            f"{source}: formula: {names[j]} is infinite or NaN in {bad} rows "
+            "(e.g. log of 0); transform or drop those values first"
+        )
     if drop_intercept and INTERCEPT in names:
         # first differences remove the intercept (a constant in differences is a trend in
         # levels: write it as trend)
@@ -260,13 +274,22 @@ def build_design(
     if np.any(key[1:] < key[:-1]):
         order = np.argsort(key, kind="stable")
         y, x, e_codes, t_codes, c_codes, i_codes = (
-            a[order] for a in (np.asarray(y), x, e_codes, t_codes, c_codes, i_codes))
+            a[order] for a in (np.asarray(y), x, e_codes, t_codes, c_codes, i_codes)
+        )
         weights = weights[order] if weights is not None else None
     design = Design(
-        y=np.ascontiguousarray(y, dtype=float), x=np.ascontiguousarray(x), names=tuple(names),
-        weights=weights, entity=e_codes.astype(np.int64), time=t_codes.astype(np.int64),
-        country=c_codes, industry=i_codes, entity_country=e_used // len(i_labels),
+        y=np.ascontiguousarray(y, dtype=float),
+        x=np.ascontiguousarray(x),
+        names=tuple(names),
+        weights=weights,
+        entity=e_codes.astype(np.int64),
+        time=t_codes.astype(np.int64),
+        country=c_codes,
+        industry=i_codes,
+        entity_country=e_used // len(i_labels),
         entity_industry=e_used % len(i_labels),
-        years=tuple(int(t) for t in years), countries=c_labels, industries=i_labels,
+        years=tuple(int(t) for t in years),
+        countries=c_labels,
+        industries=i_labels,
     )
     return design, n_missing

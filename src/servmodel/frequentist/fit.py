@@ -89,8 +89,10 @@ def fit(spec: ModelSpec, panel: IntensityPanel | pd.DataFrame) -> PanelResult:
     opts = spec.frequentist
     source = spec.source
     if opts is None:
-        raise SpecError(f"{source}: no [frequentist] section: this is a {spec.family} spec; "
-                        "a panel estimator needs [frequentist] with an estimator")
+        raise SpecError(
+            f"{source}: no [frequentist] section: this is a {spec.family} spec; "
+            "a panel estimator needs [frequentist] with an estimator"
+        )
     panel = _as_panel(panel)
     prep = _prepare(spec, opts, panel)
     design = prep.design
@@ -101,41 +103,78 @@ def fit(spec: ModelSpec, panel: IntensityPanel | pd.DataFrame) -> PanelResult:
         notes += mundlak_notes
     index = panel_index(design)
     cov_setup = setup_covariance(opts, design, index, source)
-    raw = fit_linearmodels(opts.estimator, opts.effects, design, index, cov_setup,
-                           opts.small_sample, source)
+    raw = fit_linearmodels(
+        opts.estimator, opts.effects, design, index, cov_setup, opts.small_sample, source
+    )
     inference = inference_for(opts, cov_setup, design, raw.df_resid)
     notes += _degenerate_intercept(opts.estimator, design.names, raw.params, raw.cov)
     tests = []
     if mean_terms:
-        tests.append(_subset_wald("Mundlak test: entity means = 0", mean_terms, design.names,
-                                  raw.params, raw.cov, inference))
+        tests.append(
+            _subset_wald(
+                "Mundlak test: entity means = 0",
+                mean_terms,
+                design.names,
+                raw.params,
+                raw.cov,
+                inference,
+            )
+        )
     slopes = tuple(n for n in design.names if n != INTERCEPT)
-    f_test = (_subset_wald("slopes = 0", slopes, design.names, raw.params, raw.cov, inference)
-              if slopes else None)
+    f_test = (
+        _subset_wald("slopes = 0", slopes, design.names, raw.params, raw.cov, inference)
+        if slopes
+        else None
+    )
     notes += _f_test_notes(f_test, opts.cov)
-    notes = ([f"{n:,} rows dropped: {reason}" for reason, n in prep.dropped if n]
-             + list(cov_setup.notes) + notes)
+    notes = (
+        [f"{n:,} rows dropped: {reason}" for reason, n in prep.dropped if n]
+        + list(cov_setup.notes)
+        + notes
+    )
     for note in notes:
         log.debug("%s: %s", spec.name, note)
     fit_stats = FitStats(
         estimator=estimator_label(opts.estimator, opts.effects),
         # design codes are compact (0..G-1 over the rows used)
-        nobs=raw.nobs, entities=int(design.entity.max()) + 1,
-        periods=int(design.time.max()) + 1, clusters=cov_setup.clusters,
-        r2=raw.r2, r2_within=raw.r2_within, r2_between=raw.r2_between,
-        r2_overall=raw.r2_overall, df_model=raw.df_model, df_resid=raw.df_resid,
-        cov_type=cov_setup.label, f_test=f_test, variance_components=raw.variance_components,
+        nobs=raw.nobs,
+        entities=int(design.entity.max()) + 1,
+        periods=int(design.time.max()) + 1,
+        clusters=cov_setup.clusters,
+        r2=raw.r2,
+        r2_within=raw.r2_within,
+        r2_between=raw.r2_between,
+        r2_overall=raw.r2_overall,
+        df_model=raw.df_model,
+        df_resid=raw.df_resid,
+        cov_type=cov_setup.label,
+        f_test=f_test,
+        variance_components=raw.variance_components,
     )
     sample = SampleInfo(
-        definition=spec.data.definition, measure=spec.data.measure, dependent=prep.label,
-        countries=design.countries, industries=design.industries, years=design.years,
-        trend_origin=prep.trend_origin, rows_selected=prep.rows_selected,
-        dropped=prep.dropped, sample_id=design.sample_id(),
+        definition=spec.data.definition,
+        measure=spec.data.measure,
+        dependent=prep.label,
+        countries=design.countries,
+        industries=design.industries,
+        years=design.years,
+        trend_origin=prep.trend_origin,
+        rows_selected=prep.rows_selected,
+        dropped=prep.dropped,
+        sample_id=design.sample_id(),
     )
     return PanelResult(
-        spec=spec, terms=design.names, params=raw.params, cov=raw.cov, inference=inference,
-        fit=fit_stats, sample=sample, tests=tests, notes=notes,
-        fingerprint=_fingerprint(panel), versions=package_versions(),
+        spec=spec,
+        terms=design.names,
+        params=raw.params,
+        cov=raw.cov,
+        inference=inference,
+        fit=fit_stats,
+        sample=sample,
+        tests=tests,
+        notes=notes,
+        fingerprint=_fingerprint(panel),
+        versions=package_versions(),
     )
 
 
@@ -163,27 +202,38 @@ def _prepare(spec: ModelSpec, opts: FrequentistOptions, panel: IntensityPanel) -
     if not dep.keep.all():
         positions = positions[dep.keep]
     weights = _weights(arrays, positions, opts.weights, source)
-    design, n_missing = build_design(arrays, positions, dep.values, spec.formula, variables,
-                                     trend_origin, weights,
-                                     drop_intercept=opts.estimator == "fd",
-                                     source=source)
+    design, n_missing = build_design(
+        arrays,
+        positions,
+        dep.values,
+        spec.formula,
+        variables,
+        trend_origin,
+        weights,
+        drop_intercept=opts.estimator == "fd",
+        source=source,
+    )
     dropped = dep.dropped + ((("missing regressor value", n_missing),) if n_missing else ())
     if not any(n != INTERCEPT for n in design.names) and opts.estimator in ("fe", "fd"):
-        raise EstimationError(f"{source}: the formula has no regressor besides the intercept, "
-                              f"which estimator {opts.estimator!r} cannot estimate alone; add a "
-                              "variable")
+        raise EstimationError(
+            f"{source}: the formula has no regressor besides the intercept, "
+            f"which estimator {opts.estimator!r} cannot estimate alone; add a "
+            "variable"
+        )
     if design.x.shape[1] == 0:
         raise EstimationError(f"{source}: the formula has no terms (not even an intercept)")
     check_not_singular(design.x, design.names, source)
-    check_absorbed(design.x, design.names, opts.estimator, opts.effects, design.entity,
-                   design.time, source)
+    check_absorbed(
+        design.x, design.names, opts.estimator, opts.effects, design.entity, design.time, source
+    )
     if opts.estimator == "between":
         _check_between(design, source)
     return _Prepared(design, dep.label, dropped, len(selection.positions), trend_origin)
 
 
-def _degenerate_intercept(estimator: str, names: tuple[str, ...], params: np.ndarray,
-                          cov: np.ndarray) -> list[str]:
+def _degenerate_intercept(
+    estimator: str, names: tuple[str, ...], params: np.ndarray, cov: np.ndarray
+) -> list[str]:
     """Blank the intercept's variance (in place) where a fixed-effects model makes it zero.
 
     The intercept of a fixed-effects model is the mean of the effects. When the clusters
@@ -198,45 +248,62 @@ def _degenerate_intercept(estimator: str, names: tuple[str, ...], params: np.nda
         return []
     cov[i, :] = np.nan
     cov[:, i] = np.nan
-    return ["the intercept (the mean of the fixed effects) has no standard error: its "
-            "cluster-robust variance is zero by construction when the clusters contain whole "
-            "entities"]
+    return [
+        "the intercept (the mean of the fixed effects) has no standard error: its "
+        "cluster-robust variance is zero by construction when the clusters contain whole "
+        "entities"
+    ]
 
 
 def _f_test_notes(f_test: WaldTest | None, cov: str) -> list[str]:
     if f_test is None:
         return []
     if not np.isfinite(f_test.statistic):
-        return ["F test not reported: the covariance of the slopes is singular (more slopes "
-                "than it has degrees of freedom: clusters - 1 or years - 1)"]
-    if (f_test.df_denom is not None and cov in ("clustered", "driscoll_kraay")
-            and f_test.df_num > f_test.df_denom / 2):
-        return [f"the F test restricts {f_test.df_num} slopes with a covariance estimated from "
-                f"{f_test.df_denom:g} degrees of freedom; treat it with caution"]
+        return [
+            "F test not reported: the covariance of the slopes is singular (more slopes "
+            "than it has degrees of freedom: clusters - 1 or years - 1)"
+        ]
+    if (
+        f_test.df_denom is not None
+        and cov in ("clustered", "driscoll_kraay")
+        and f_test.df_num > f_test.df_denom / 2
+    ):
+        return [
+            f"the F test restricts {f_test.df_num} slopes with a covariance estimated from "
+            f"{f_test.df_denom:g} degrees of freedom; treat it with caution"
+        ]
     return []
 
 
-def fit_many(specs: Iterable[ModelSpec],
-             panel: IntensityPanel | pd.DataFrame) -> list[PanelResult]:
+def fit_many(specs: Iterable[ModelSpec], panel: IntensityPanel | pd.DataFrame) -> list[PanelResult]:
     """Fit several specs on one panel, in order."""
     panel = _as_panel(panel)
     return [fit(s, panel) for s in specs]
 
 
-def _weights(arrays: PanelArrays, positions: np.ndarray, option: str,
-             source: str) -> np.ndarray | None:
+def _weights(
+    arrays: PanelArrays, positions: np.ndarray, option: str, source: str
+) -> np.ndarray | None:
     if option == "none":
         return None
     w = arrays.column("output")[positions].astype(float)
     bad = ~(np.isfinite(w) & (w > 0))
     if bad.any():
-        raise EstimationError(f"{source}: [frequentist] weights = 'output': {int(bad.sum())} "
-                              "rows have zero, negative or missing gross output")
+        raise EstimationError(
+            f"{source}: [frequentist] weights = 'output': {int(bad.sum())} "
+            "rows have zero, negative or missing gross output"
+        )
     return w
 
 
-def _subset_wald(name: str, terms: tuple[str, ...], names: tuple[str, ...], params: np.ndarray,
-                 cov: np.ndarray, inference: Inference) -> WaldTest:
+def _subset_wald(
+    name: str,
+    terms: tuple[str, ...],
+    names: tuple[str, ...],
+    params: np.ndarray,
+    cov: np.ndarray,
+    inference: Inference,
+) -> WaldTest:
     idx = [names.index(t) for t in terms]
     return wald_test(name, terms, params[idx], cov[np.ix_(idx, idx)], inference)
 
@@ -246,10 +313,12 @@ def _check_between(design: Design, source: str) -> None:
     for every entity (``trend`` in a balanced panel) cannot be estimated."""
     n_e = int(design.entity.max()) + 1
     counts = np.bincount(design.entity, minlength=n_e)
-    means = np.column_stack([
-        np.bincount(design.entity, weights=design.x[:, j], minlength=n_e) / counts
-        for j in range(design.x.shape[1])
-    ])
+    means = np.column_stack(
+        [
+            np.bincount(design.entity, weights=design.x[:, j], minlength=n_e) / counts
+            for j in range(design.x.shape[1])
+        ]
+    )
     deps = dependent_columns(means)
     if deps:
         j, partners = deps[0]
@@ -257,4 +326,5 @@ def _check_between(design: Design, source: str) -> None:
         raise EstimationError(
             f"{source}: between estimator: the entity means of {design.names[j]} are "
             f"collinear with {with_ or 'the other regressors'} (e.g. every entity has the same "
-            "mean of a time variable in a balanced panel); remove it from the formula")
+            "mean of a time variable in a balanced panel); remove it from the formula"
+        )

@@ -60,12 +60,16 @@ def add_entity_means(design: Design) -> tuple[Design, tuple[str, ...], tuple[str
         current = np.column_stack([current, m])
         names.append(mean_name(design.names[j]))
         added.append(mean_name(design.names[j]))
-    return replace(design, x=np.ascontiguousarray(current), names=tuple(names)), tuple(added), \
-        tuple(omitted)
+    return (
+        replace(design, x=np.ascontiguousarray(current), names=tuple(names)),
+        tuple(added),
+        tuple(omitted),
+    )
 
 
-def nearly_collinear_means(design: Design, means: tuple[str, ...],
-                           threshold: float = 0.999) -> list[tuple[str, float]]:
+def nearly_collinear_means(
+    design: Design, means: tuple[str, ...], threshold: float = 0.999
+) -> list[tuple[str, float]]:
     """Mean columns whose R-squared on the other regressors exceeds ``threshold``.
 
     Such a mean is identified only by small differences between units (e.g. of the mean of
@@ -93,12 +97,16 @@ def mundlak_design(design: Design) -> tuple[Design, tuple[str, ...], list[str]]:
     augmented, added, omitted = add_entity_means(design)
     notes = []
     if omitted:
-        notes.append(f"{', '.join(omitted)} left out: collinear with the other regressors "
-                     "(e.g. the same mean in every entity of a balanced panel); the slopes "
-                     "still equal the fixed-effects slopes")
+        notes.append(
+            f"{', '.join(omitted)} left out: collinear with the other regressors "
+            "(e.g. the same mean in every entity of a balanced panel); the slopes "
+            "still equal the fixed-effects slopes"
+        )
     for name, r2 in nearly_collinear_means(augmented, added):
-        notes.append(f"{name} is nearly collinear with the other regressors (R-squared "
-                     f"{r2:.6f}), so the coefficients of the regressors it nearly repeats are "
-                     "imprecise; centre time variables (e.g. center(trend)) so that the means "
-                     "of their interactions do not repeat time-invariant terms")
+        notes.append(
+            f"{name} is nearly collinear with the other regressors (R-squared "
+            f"{r2:.6f}), so the coefficients of the regressors it nearly repeats are "
+            "imprecise; centre time variables (e.g. center(trend)) so that the means "
+            "of their interactions do not repeat time-invariant terms"
+        )
     return augmented, added, notes

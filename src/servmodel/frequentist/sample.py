@@ -12,6 +12,7 @@ from servmodel.errors import EstimationError
 from servmodel.frequentist.arrays import PanelArrays
 from servmodel.spec import DependentSpec
 
+
 @dataclass(frozen=True)
 class Dependent:
     """The transformed dependent variable.
@@ -36,12 +37,15 @@ class Dependent:
 
 def _first_key(arrays: PanelArrays, positions: np.ndarray, mask: np.ndarray) -> str:
     p = positions[np.flatnonzero(mask)[:1]]
-    return (f"{arrays.labels_at('country', p)[0]} {arrays.labels_at('industry', p)[0]} "
-            f"{arrays.year[p][0]}")
+    return (
+        f"{arrays.labels_at('country', p)[0]} {arrays.labels_at('industry', p)[0]} "
+        f"{arrays.year[p][0]}"
+    )
 
 
-def transform_dependent(arrays: PanelArrays, positions: np.ndarray, measure: str,
-                        dep: DependentSpec, source: str) -> Dependent:
+def transform_dependent(
+    arrays: PanelArrays, positions: np.ndarray, measure: str, dep: DependentSpec, source: str
+) -> Dependent:
     """Apply ``[dependent]`` to the measure of the selected rows.
 
     Rows with a missing measure are dropped and counted. Exact zeros (and, for ``logit``,
@@ -54,12 +58,16 @@ def transform_dependent(arrays: PanelArrays, positions: np.ndarray, measure: str
     if not keep.all():
         dropped.append((f"missing {measure}", int((~keep).sum())))
     if not keep.any():
-        raise EstimationError(f"{source}: no observations left: {measure} is missing in all "
-                              f"{len(v)} selected rows")
+        raise EstimationError(
+            f"{source}: no observations left: {measure} is missing in all {len(v)} selected rows"
+        )
     if dep.transform == "level":
         return Dependent(v[keep], keep, measure, tuple(dropped))
-    label = (f"{dep.transform}({measure} + {dep.offset:g})" if dep.zeros == "offset"
-             else f"{dep.transform}({measure})")
+    label = (
+        f"{dep.transform}({measure} + {dep.offset:g})"
+        if dep.zeros == "offset"
+        else f"{dep.transform}({measure})"
+    )
     with np.errstate(invalid="ignore"):
         bad = keep & ((v < 0) | (v > 1)) if dep.transform == "logit" else keep & (v < 0)
     if bad.any():
@@ -67,7 +75,8 @@ def transform_dependent(arrays: PanelArrays, positions: np.ndarray, measure: str
         raise EstimationError(
             f"{source}: [dependent] transform = {dep.transform!r}: {int(bad.sum())} rows of "
             f"{measure} are outside {domain} (e.g. {_first_key(arrays, positions, bad)} = "
-            f"{v[bad][0]:.6g}); use transform = 'level' or another measure")
+            f"{v[bad][0]:.6g}); use transform = 'level' or another measure"
+        )
     edge = keep & ((v == 0) | (v == 1)) if dep.transform == "logit" else keep & (v == 0)
     n_edge = int(edge.sum())
     what = "exactly 0" if dep.transform == "log" else "exactly 0 or 1"
@@ -76,14 +85,17 @@ def transform_dependent(arrays: PanelArrays, positions: np.ndarray, measure: str
             f"{source}: {n_edge} rows of {measure} are {what} (e.g. "
             f"{_first_key(arrays, positions, edge)}), so {dep.transform} is -inf or inf (NaN "
             "in the dependent variable); set [dependent] zeros = 'drop' (rows are counted) "
-            "or 'offset' with offset = c")
+            "or 'offset' with offset = c"
+        )
     if n_edge and dep.zeros == "drop":
         keep = keep & ~edge
         dropped.append((f"{measure} {what} ({dep.transform} undefined)", n_edge))
     if not keep.any():
         reasons = "; ".join(f"{n} {r}" for r, n in dropped)
-        raise EstimationError(f"{source}: no observations left: all {len(v)} selected rows were "
-                              f"dropped ({reasons}); change [data] or [dependent]")
+        raise EstimationError(
+            f"{source}: no observations left: all {len(v)} selected rows were "
+            f"dropped ({reasons}); change [data] or [dependent]"
+        )
     x = v[keep]
     c = dep.offset if dep.zeros == "offset" and dep.offset is not None else 0.0
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -95,5 +107,6 @@ def transform_dependent(arrays: PanelArrays, positions: np.ndarray, measure: str
     if not np.isfinite(y).all():
         raise EstimationError(
             f"{source}: {int((~np.isfinite(y)).sum())} rows give NaN or infinity in {label}; "
-            f"check [dependent] (transform {dep.transform!r}, zeros {dep.zeros!r})")
+            f"check [dependent] (transform {dep.transform!r}, zeros {dep.zeros!r})"
+        )
     return Dependent(y, keep, label, tuple(dropped))

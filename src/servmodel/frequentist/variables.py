@@ -36,19 +36,29 @@ def _is(column: str, label: str) -> Callable[[PanelArrays, np.ndarray, int], np.
         if code is None:
             return np.zeros(len(pos))
         return (coded.codes[pos] == code).astype(float)
+
     return make
 
 
-DERIVED: Mapping[str, Derived] = MappingProxyType({
-    "trend": Derived("year minus the first year of the sample (0, 1, 2, ...)",
-                     lambda a, pos, origin: (a.year[pos] - origin).astype(float)),
-    "korea": Derived("1 for Korea (KOR), else 0", _is("country", "KOR")),
-    "oecd": Derived("1 if the country is an OECD member in that year, else 0",
-                    lambda a, pos, _o: a.column("oecd")[pos]),
-    **{f"tech_{lvl.replace('-', '_')}": Derived(
-        f"1 if the industry's OECD technology class is {lvl}", _is("tech", lvl))
-       for lvl in TECH_LEVELS},
-})
+DERIVED: Mapping[str, Derived] = MappingProxyType(
+    {
+        "trend": Derived(
+            "year minus the first year of the sample (0, 1, 2, ...)",
+            lambda a, pos, origin: (a.year[pos] - origin).astype(float),
+        ),
+        "korea": Derived("1 for Korea (KOR), else 0", _is("country", "KOR")),
+        "oecd": Derived(
+            "1 if the country is an OECD member in that year, else 0",
+            lambda a, pos, _o: a.column("oecd")[pos],
+        ),
+        **{
+            f"tech_{lvl.replace('-', '_')}": Derived(
+                f"1 if the industry's OECD technology class is {lvl}", _is("tech", lvl)
+            )
+            for lvl in TECH_LEVELS
+        },
+    }
+)
 
 # Panel columns that are labels, not numbers; formulas use them through C(...) or as
 # categorical variables (dummy-coded against the first level)
@@ -62,8 +72,9 @@ def available_variables(columns: list[str]) -> list[str]:
     return sorted(set(own) | set(DERIVED))
 
 
-def variable_column(arrays: PanelArrays, positions: np.ndarray, name: str,
-                    origin: int) -> np.ndarray | pd.Categorical:
+def variable_column(
+    arrays: PanelArrays, positions: np.ndarray, name: str, origin: int
+) -> np.ndarray | pd.Categorical:
     """The values of ``name`` at ``positions``: a float array, or a categorical of the
     labels that occur (levels of no selected row would give all-zero dummies)."""
     if name in DERIVED:

@@ -22,8 +22,9 @@ def path_argument(value: object, what: str) -> Path:
     """
     if isinstance(value, (str, os.PathLike)):
         return Path(value)
-    raise UsageError(f"{what} must be a file path (str or pathlib.Path), not "
-                     f"{type(value).__name__} {value!r}")
+    raise UsageError(
+        f"{what} must be a file path (str or pathlib.Path), not {type(value).__name__} {value!r}"
+    )
 
 
 def duplicate_columns(path: Path, what: str) -> list[str]:
@@ -69,8 +70,7 @@ def whole_numbers(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     if pd.api.types.is_bool_dtype(column):
         values = np.full(len(column), np.nan)
     else:
-        values = pd.to_numeric(column, errors="coerce").to_numpy(dtype=np.float64,
-                                                                  na_value=np.nan)
+        values = pd.to_numeric(column, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
     with np.errstate(invalid="ignore"):
         bad = ~np.isfinite(values) | (values != np.round(values))
     return values, bad

@@ -67,8 +67,11 @@ class IndustryClassification:
     def __post_init__(self) -> None:
         object.__setattr__(self, "tech", MappingProxyType(dict(self.tech)))
         object.__setattr__(self, "names", MappingProxyType(dict(self.names)))
-        object.__setattr__(self, "definitions", MappingProxyType(
-            {name: tuple(codes) for name, codes in self.definitions.items()}))
+        object.__setattr__(
+            self,
+            "definitions",
+            MappingProxyType({name: tuple(codes) for name, codes in self.definitions.items()}),
+        )
         for code in self.manufacturing:
             level = self.tech.get(code)
             if level not in TECH_LEVELS:
@@ -81,8 +84,11 @@ class IndustryClassification:
         """Raise ``DataError`` unless every classified code is an industry of the table."""
         known = set(industries)
         named = (c for codes in self.definitions.values() for c in codes)
-        missing = [c for c in dict.fromkeys((*self.manufacturing, *self.producer_services, *named))
-                   if c not in known]
+        missing = [
+            c
+            for c in dict.fromkeys((*self.manufacturing, *self.producer_services, *named))
+            if c not in known
+        ]
         if missing:
             raise DataError(
                 f"{source}: classification {self.source} names industries not in the table: "
@@ -100,7 +106,8 @@ class IndustryClassification:
             raise DataError(
                 f"{source}: classification {self.source} marks {missing[0]!r} as exports, "
                 "but it is not a final-demand category of the table (those are "
-                f"{', '.join(final_categories) or 'none'}); correct the code or its role")
+                f"{', '.join(final_categories) or 'none'}); correct the code or its role"
+            )
 
 
 def wiod_classification() -> IndustryClassification:
@@ -138,8 +145,10 @@ def read_sector_mapping(path: str | os.PathLike[str]) -> IndustryClassification:
     frame["industry"] = frame["industry"].map(lambda c: "" if pd.isna(c) else str(c).strip())
     blank = frame["industry"] == ""
     if blank.any():
-        raise DataError(f"{p}: line {int(blank.to_numpy().nonzero()[0][0]) + 2}: empty "
-                        "industry code; give every row its code")
+        raise DataError(
+            f"{p}: line {int(blank.to_numpy().nonzero()[0][0]) + 2}: empty "
+            "industry code; give every row its code"
+        )
     bad_role = ~frame["role"].isin(ROLES)
     if bad_role.any():
         i = int(bad_role.to_numpy().nonzero()[0][0])
@@ -189,22 +198,29 @@ def read_country_info(path: str | os.PathLike[str]) -> CountryInfo:
     """
     p = path_argument(path, "country file")
     # codes kept as written: NA is Namibia, not a missing value
-    frame = read_table(p, what="country file", dtype={"code": str, "name": str},
-                       literal=("code", "name"))
+    frame = read_table(
+        p, what="country file", dtype={"code": str, "name": str}, literal=("code", "name")
+    )
     missing = [c for c in ("code", "oecd_member_since") if c not in frame.columns]
     if missing:
-        raise DataError(f"{p}: missing column(s) {', '.join(missing)}; a country file needs "
-                        "code, name, oecd_member_since (empty for non-members)")
+        raise DataError(
+            f"{p}: missing column(s) {', '.join(missing)}; a country file needs "
+            "code, name, oecd_member_since (empty for non-members)"
+        )
     blank = blank_cells(frame["code"])
     if blank.any():
-        raise DataError(f"{p}: line {int(blank.nonzero()[0][0]) + 2}: empty country code; "
-                        "give every row its code")
+        raise DataError(
+            f"{p}: line {int(blank.nonzero()[0][0]) + 2}: empty country code; "
+            "give every row its code"
+        )
     frame["code"] = frame["code"].astype(str).str.strip()
     dup = frame["code"].duplicated().to_numpy()
     if dup.any():
         i = int(dup.nonzero()[0][0])
-        raise DataError(f"{p}: line {i + 2}: country {frame['code'].iloc[i]!r} is listed "
-                        "twice; keep one row per country")
+        raise DataError(
+            f"{p}: line {i + 2}: country {frame['code'].iloc[i]!r} is listed "
+            "twice; keep one row per country"
+        )
     since, bad = whole_numbers(frame["oecd_member_since"])
     bad &= frame["oecd_member_since"].notna().to_numpy()
     if bad.any():
@@ -212,10 +228,13 @@ def read_country_info(path: str | os.PathLike[str]) -> CountryInfo:
         raise DataError(
             f"{p}: line {i + 2}: oecd_member_since {show(frame['oecd_member_since'].iloc[i])} "
             "is not a year; give the year the country joined the OECD, or leave the cell "
-            "empty for a non-member")
+            "empty for a non-member"
+        )
     return CountryInfo(
-        oecd_since={c: (None if np.isnan(s) else int(s)) for c, s in zip(frame["code"], since)},
-        names=dict(zip(frame["code"], frame.get("name", frame["code"]))),
+        oecd_since={
+            c: (None if np.isnan(s) else int(s)) for c, s in zip(frame["code"], since, strict=True)
+        },
+        names=dict(zip(frame["code"], frame.get("name", frame["code"]), strict=True)),
     )
 
 

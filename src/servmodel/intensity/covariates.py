@@ -73,23 +73,32 @@ def read_covariates(covariates: str | os.PathLike[str] | pd.DataFrame) -> Covari
     if isinstance(covariates, pd.DataFrame):
         frame, where = covariates.copy(), "covariates"
     elif not isinstance(covariates, (str, os.PathLike)):
-        raise UsageError("covariates must be a file path (str or pathlib.Path) or a pandas "
-                         f"DataFrame, not {type(covariates).__name__}")
+        raise UsageError(
+            "covariates must be a file path (str or pathlib.Path) or a pandas "
+            f"DataFrame, not {type(covariates).__name__}"
+        )
     else:
         path = path_argument(covariates, "covariates")
         where = str(path)
         repeated = duplicate_columns(path, "covariate file")
         if repeated:
-            raise DataError(f"{where}: column {repeated[0]!r} appears more than once in the "
-                            "header; keep one of them (rename or delete the others)")
+            raise DataError(
+                f"{where}: column {repeated[0]!r} appears more than once in the "
+                "header; keep one of them (rename or delete the others)"
+            )
         # codes kept as written: NA is Namibia, not a missing value
-        frame = read_table(path, what="covariate file",
-                           dtype={"country": str, "industry": str},
-                           literal=("country", "industry"))
+        frame = read_table(
+            path,
+            what="covariate file",
+            dtype={"country": str, "industry": str},
+            literal=("country", "industry"),
+        )
     repeated = [str(c) for c in frame.columns[frame.columns.duplicated()]]
     if repeated:
-        raise DataError(f"{where}: column {repeated[0]!r} appears more than once; keep one of "
-                        "them (rename or delete the others)")
+        raise DataError(
+            f"{where}: column {repeated[0]!r} appears more than once; keep one of "
+            "them (rename or delete the others)"
+        )
     keys = [k for k in COVARIATE_KEYS if k in frame.columns]
     if not keys:
         raise DataError(
@@ -103,14 +112,18 @@ def read_covariates(covariates: str | os.PathLike[str] | pd.DataFrame) -> Covari
         blank = blank_cells(frame[k])
         if blank.any():
             i = int(np.flatnonzero(blank)[0])
-            raise DataError(f"{where}: line {i + 2}, column {k!r}: blank key; give every row "
-                            f"its {k}, or delete the row")
+            raise DataError(
+                f"{where}: line {i + 2}, column {k!r}: blank key; give every row "
+                f"its {k}, or delete the row"
+            )
     if "year" in keys:
         years, bad = whole_numbers(frame["year"])
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
-            raise DataError(f"{where}: line {i + 2}: year {show(frame['year'].iloc[i])} is "
-                            "not a whole year; write years as integers such as 2011")
+            raise DataError(
+                f"{where}: line {i + 2}: year {show(frame['year'].iloc[i])} is "
+                "not a whole year; write years as integers such as 2011"
+            )
         frame["year"] = years.astype(np.int64)
     for k in ("country", "industry"):
         if k in keys:
@@ -178,8 +191,7 @@ def merge_covariates(
     """
     if not isinstance(panel, IntensityPanel):
         raise UsageError(f"panel must be an IntensityPanel, not {type(panel).__name__}")
-    table = (covariates if isinstance(covariates, CovariateTable)
-             else read_covariates(covariates))
+    table = covariates if isinstance(covariates, CovariateTable) else read_covariates(covariates)
     frame, where, keys, values = table.frame, table.source, list(table.keys), table.values
     clash = [c for c in values if c in PANEL_COLUMNS or c in panel.frame.columns]
     if clash:
@@ -195,8 +207,13 @@ def merge_covariates(
                 f"{k} values look like {', '.join(map(str, sorted(known, key=str)[:5]))}"
             )
         if unmatched:
-            log.info("%s: %d %s value(s) not in the panel are ignored: %s", where,
-                     len(unmatched), k, ", ".join(map(str, unmatched[:10])))
+            log.info(
+                "%s: %d %s value(s) not in the panel are ignored: %s",
+                where,
+                len(unmatched),
+                k,
+                ", ".join(map(str, unmatched[:10])),
+            )
     merged = panel.frame.merge(frame, on=keys, how="left", validate="many_to_one")
     missing = {c: float(merged[c].isna().mean()) for c in values}
     for col, share in missing.items():

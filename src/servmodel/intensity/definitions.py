@@ -36,14 +36,18 @@ REGISTRY = MappingProxyType(
     {
         d.name: d
         for d in (
-            ServiceDefinition("kibs", ("c27", "c28", "c30"),
-                              "knowledge-intensive business services"),
-            ServiceDefinition("producer", ("c28", "c29", "c30"),
-                              "finance, real estate and business services"),
-            ServiceDefinition("standard", _STANDARD,
-                              "producer plus wholesale and transport"),
-            ServiceDefinition("broad", ("c19", *_STANDARD[:1], "c21", *_STANDARD[1:]),
-                              "standard plus motor-vehicle trade and retail"),
+            ServiceDefinition(
+                "kibs", ("c27", "c28", "c30"), "knowledge-intensive business services"
+            ),
+            ServiceDefinition(
+                "producer", ("c28", "c29", "c30"), "finance, real estate and business services"
+            ),
+            ServiceDefinition("standard", _STANDARD, "producer plus wholesale and transport"),
+            ServiceDefinition(
+                "broad",
+                ("c19", *_STANDARD[:1], "c21", *_STANDARD[1:]),
+                "standard plus motor-vehicle trade and retail",
+            ),
         )
     }
 )
@@ -58,11 +62,14 @@ def named_definitions(classification: IndustryClassification) -> Mapping[str, Se
     """
     if not classification.definitions:
         return REGISTRY
-    return MappingProxyType({
-        name: ServiceDefinition(name, tuple(codes),
-                                REGISTRY[name].description if name in REGISTRY else "")
-        for name, codes in classification.definitions.items()
-    })
+    return MappingProxyType(
+        {
+            name: ServiceDefinition(
+                name, tuple(codes), REGISTRY[name].description if name in REGISTRY else ""
+            )
+            for name, codes in classification.definitions.items()
+        }
+    )
 
 
 def resolve_definitions(
@@ -121,8 +128,13 @@ def resolve_definitions(
                         "definition 'mapping' needs a sector mapping file with "
                         f"role = producer_service rows; {classification.source} has none"
                     )
-                out.append(ServiceDefinition(t, classification.producer_services,
-                                             f"producer services of {classification.source}"))
+                out.append(
+                    ServiceDefinition(
+                        t,
+                        classification.producer_services,
+                        f"producer services of {classification.source}",
+                    )
+                )
             else:
                 out.append(registry[t])
         for d in out:

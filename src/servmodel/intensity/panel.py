@@ -108,16 +108,17 @@ class IntensityPanel:
 
     def __post_init__(self) -> None:
         if not isinstance(self.frame, pd.DataFrame):
-            raise UsageError("an IntensityPanel's frame must be a pandas DataFrame, not "
-                             f"{type(self.frame).__name__}")
+            raise UsageError(
+                "an IntensityPanel's frame must be a pandas DataFrame, not "
+                f"{type(self.frame).__name__}"
+            )
         object.__setattr__(self, "definitions", MappingProxyType(dict(self.definitions)))
         validate_panel_frame(self.frame, self.source)
 
     @property
     def covariates(self) -> tuple[str, ...]:
         """Columns merged in beside the standard panel columns."""
-        return tuple(c for c in self.frame.columns
-                     if c not in PANEL_COLUMNS and c != SOURCE_COLUMN)
+        return tuple(c for c in self.frame.columns if c not in PANEL_COLUMNS and c != SOURCE_COLUMN)
 
     @property
     def sources(self) -> tuple[str, ...]:
@@ -194,10 +195,13 @@ def read_panel(path: str | os.PathLike[str]) -> IntensityPanel:
     p = path_argument(path, "panel file")
     repeated = duplicate_columns(p, "panel file")
     if repeated:
-        raise DataError(f"{p}: column {repeated[0]!r} appears more than once in the header; "
-                        "keep one of them (rename or delete the others)")
-    frame = read_table(p, what="panel file", dtype=dict.fromkeys(TEXT_COLUMNS, str),
-                       literal=TEXT_COLUMNS)
+        raise DataError(
+            f"{p}: column {repeated[0]!r} appears more than once in the header; "
+            "keep one of them (rename or delete the others)"
+        )
+    frame = read_table(
+        p, what="panel file", dtype=dict.fromkeys(TEXT_COLUMNS, str), literal=TEXT_COLUMNS
+    )
     return IntensityPanel(frame=check_panel_file(frame, str(p)), source=str(p))
 
 
@@ -232,32 +236,37 @@ def stack_panels(panels: Sequence[IntensityPanel], names: Sequence[str]) -> Inte
     DataError
         A panel that stacks sources already.
     """
-    if isinstance(panels, IntensityPanel) or not all(
-            isinstance(p, IntensityPanel) for p in panels):
+    if isinstance(panels, IntensityPanel) or not all(isinstance(p, IntensityPanel) for p in panels):
         raise UsageError("panels must be a list of IntensityPanel objects")
     if len(panels) < 2:
         raise UsageError("give at least two panels to stack")
     names = [str(n).strip() for n in names]
     if len(names) != len(panels):
-        raise UsageError(f"{len(names)} source names for {len(panels)} panels; give one name "
-                         "per panel")
+        raise UsageError(
+            f"{len(names)} source names for {len(panels)} panels; give one name per panel"
+        )
     if not all(names) or len(set(names)) != len(names):
-        raise UsageError(f"source names {', '.join(map(repr, names))}: each panel needs a name "
-                         "of its own")
+        raise UsageError(
+            f"source names {', '.join(map(repr, names))}: each panel needs a name of its own"
+        )
     frames = []
     for panel, name in zip(panels, names, strict=True):
         if SOURCE_COLUMN in panel.frame.columns:
-            raise DataError(f"{panel.source}: stacks the sources {', '.join(panel.sources)} "
-                            "already; stack the panels it was made from, all at once")
+            raise DataError(
+                f"{panel.source}: stacks the sources {', '.join(panel.sources)} "
+                "already; stack the panels it was made from, all at once"
+            )
         frame = panel.frame.copy()
         frame.insert(0, SOURCE_COLUMN, name)
         frames.append(frame)
     frame = pd.concat(frames, ignore_index=True, sort=False)
-    frame["tech"] = pd.Categorical(frame["tech"].astype(str), categories=TECH_LEVELS,
-                                   ordered=True)
+    frame["tech"] = pd.Categorical(frame["tech"].astype(str), categories=TECH_LEVELS, ordered=True)
     frame["oecd"] = frame["oecd"].astype("boolean")
-    return IntensityPanel(frame=frame, source="stack of " + ", ".join(
-        f"{n} ({p.source})" for p, n in zip(panels, names, strict=True)))
+    return IntensityPanel(
+        frame=frame,
+        source="stack of "
+        + ", ".join(f"{n} ({p.source})" for p, n in zip(panels, names, strict=True)),
+    )
 
 
 def check_panel_file(frame: pd.DataFrame, source: str) -> pd.DataFrame:
@@ -292,18 +301,24 @@ def check_panel_file(frame: pd.DataFrame, source: str) -> pd.DataFrame:
         validate_panel_frame(frame, source)  # names the missing columns
     repeated = frame.columns[frame.columns.duplicated()]
     if len(repeated):
-        raise DataError(f"{source}: column {repeated[0]!r} appears more than once; keep one "
-                        "of them (rename or delete the others)")
+        raise DataError(
+            f"{source}: column {repeated[0]!r} appears more than once; keep one "
+            "of them (rename or delete the others)"
+        )
     if len(frame) == 0:
-        raise DataError(f"{source}: the panel has a header but no data rows; build one with "
-                        "`servmodel data build --out FILE`")
+        raise DataError(
+            f"{source}: the panel has a header but no data rows; build one with "
+            "`servmodel data build --out FILE`"
+        )
     out = frame.copy(deep=False)
 
     for col in ("country", "industry", "definition", SOURCE_COLUMN):
         if col not in out.columns:
             continue  # source: only in a stacked panel
-        if not (pd.api.types.is_string_dtype(out[col])
-                or isinstance(out[col].dtype, pd.CategoricalDtype)):
+        if not (
+            pd.api.types.is_string_dtype(out[col])
+            or isinstance(out[col].dtype, pd.CategoricalDtype)
+        ):
             # e.g. numeric industry codes of a Parquet file: the panel's codes are text
             out[col] = out[col].astype("str").where(out[col].notna())
         blank = blank_cells(out[col])
@@ -312,13 +327,15 @@ def check_panel_file(frame: pd.DataFrame, source: str) -> pd.DataFrame:
                 f"{source}: data row {_first(blank) + 1}, column {col!r}: {col} is missing; "
                 "every row needs its country, industry, year and definition (and, in a "
                 "stacked panel, its source; fill in the cell, or rebuild the panel with "
-                "`servmodel data build`)")
+                "`servmodel data build`)"
+            )
     years, bad = whole_numbers(out["year"])
     if bad.any():
         i = _first(bad)
         raise DataError(
             f"{source}: data row {i + 1}, column 'year': {_cell(out['year'], i)} is not a "
-            "whole year; write years as integers such as 2011")
+            "whole year; write years as integers such as 2011"
+        )
     if out["year"].dtype != np.int64:
         out["year"] = years.astype(np.int64)
     names = pd.Series(pd.unique(out["definition"].astype(str)))
@@ -328,7 +345,8 @@ def check_panel_file(frame: pd.DataFrame, source: str) -> pd.DataFrame:
         raise DataError(
             f"{source}: data row {i + 1}, column 'definition': {unknown.iloc[0]!r} is not a "
             f"producer-service definition; use {', '.join(REGISTRY)}, {MAPPING_DEFINITION} "
-            f"or {CUSTOM_PREFIX}CODE+CODE+... as `servmodel data build` names them")
+            f"or {CUSTOM_PREFIX}CODE+CODE+... as `servmodel data build` names them"
+        )
     validate_panel_frame(out, source)  # unique keys, now that every key is valid
 
     def where(i: int, col: str) -> str:
@@ -336,8 +354,12 @@ def check_panel_file(frame: pd.DataFrame, source: str) -> pd.DataFrame:
         return f"{source}: data row {i + 1} ({key}), column {col!r}"
 
     for col in (*MEASURES, "output", "exports"):
-        values = _numbers(out, col, where, "write a plain number, or leave the cell empty "
-                          "where the measure is undefined")
+        values = _numbers(
+            out,
+            col,
+            where,
+            "write a plain number, or leave the cell empty where the measure is undefined",
+        )
         if col == "exports":
             # NaN: a national table without an exports category; negative values occur
             # where inventories abroad fall (WIOD's final demand holds inventory changes)
@@ -345,7 +367,8 @@ def check_panel_file(frame: pd.DataFrame, source: str) -> pd.DataFrame:
                 i = _first(np.isinf(values))
                 raise DataError(
                     f"{where(i, col)}: gross exports {_cell(out[col], i)} are not finite; "
-                    "correct the cell, or leave it empty where exports are unknown")
+                    "correct the cell, or leave it empty where exports are unknown"
+                )
         elif col == "output":
             with np.errstate(invalid="ignore"):
                 bad = ~(np.isfinite(values) & (values > 0))
@@ -354,7 +377,8 @@ def check_panel_file(frame: pd.DataFrame, source: str) -> pd.DataFrame:
                 raise DataError(
                     f"{where(i, col)}: gross output {_cell(out[col], i)} is not a finite "
                     "number > 0; correct it or delete the row (`servmodel data build` leaves "
-                    "out rows with zero output)")
+                    "out rows with zero output)"
+                )
         elif np.isinf(values).any():
             i = _first(np.isinf(values))
             # NaN is a measure that is undefined (share_intermediate of an industry that
@@ -362,7 +386,8 @@ def check_panel_file(frame: pd.DataFrame, source: str) -> pd.DataFrame:
             raise DataError(
                 f"{where(i, col)}: {_cell(out[col], i)} is not finite; intensities are "
                 "finite numbers (leave the cell empty where a measure is undefined, or "
-                "rebuild the panel with `servmodel data build`)")
+                "rebuild the panel with `servmodel data build`)"
+            )
 
     tech = out["tech"].astype(object)
     bad = ~tech.isin(TECH_LEVELS).to_numpy()
@@ -370,7 +395,8 @@ def check_panel_file(frame: pd.DataFrame, source: str) -> pd.DataFrame:
         i = _first(bad)
         raise DataError(
             f"{where(i, 'tech')}: {_cell(out['tech'], i)} is not a technology class; use one "
-            f"of {', '.join(TECH_LEVELS)}")
+            f"of {', '.join(TECH_LEVELS)}"
+        )
     scores, bad = whole_numbers(out["tech_score"])
     with np.errstate(invalid="ignore"):
         bad |= ~np.isin(scores, list(TECH_SCORE.values()))
@@ -379,14 +405,16 @@ def check_panel_file(frame: pd.DataFrame, source: str) -> pd.DataFrame:
         raise DataError(
             f"{where(i, 'tech_score')}: {_cell(out['tech_score'], i)} is not a technology "
             "score; use the whole numbers 1 to 4 (1 = low, 2 = medium-low, 3 = medium-high, "
-            "4 = high)")
+            "4 = high)"
+        )
     expected = tech.map(TECH_SCORE).to_numpy(dtype=np.float64)
     bad = scores != expected
     if bad.any():
         i = _first(bad)
         raise DataError(
             f"{where(i, 'tech_score')}: {int(scores[i])} does not match tech "
-            f"{tech.iloc[i]!r} (score {int(expected[i])}); correct one of them")
+            f"{tech.iloc[i]!r} (score {int(expected[i])}); correct one of them"
+        )
     if not pd.api.types.is_integer_dtype(out["tech_score"]):
         out["tech_score"] = scores.astype(np.int64)
 
@@ -395,13 +423,15 @@ def check_panel_file(frame: pd.DataFrame, source: str) -> pd.DataFrame:
     for col in (c for c in out.columns if c not in PANEL_COLUMNS and c != SOURCE_COLUMN):
         if pd.api.types.is_bool_dtype(out[col]):
             continue
-        values = _numbers(out, col, where, "covariates are numeric; remove the column or "
-                          "correct the cell")
+        values = _numbers(
+            out, col, where, "covariates are numeric; remove the column or correct the cell"
+        )
         if np.isinf(values).any():
             i = _first(np.isinf(values))
             raise DataError(
                 f"{where(i, col)}: {_cell(out[col], i)} is not finite; covariates are finite "
-                "numbers (leave the cell empty where a value is missing)")
+                "numbers (leave the cell empty where a value is missing)"
+            )
     return out
 
 
@@ -426,8 +456,9 @@ def _known_definition(name: str) -> bool:
     return name.startswith(CUSTOM_PREFIX) and all(c.strip() for c in codes)
 
 
-def _numbers(frame: pd.DataFrame, col: str, where: Callable[[int, str], str],
-             fix: str) -> np.ndarray:
+def _numbers(
+    frame: pd.DataFrame, col: str, where: Callable[[int, str], str], fix: str
+) -> np.ndarray:
     """Column ``col`` as float64 (replaced in ``frame`` when it was read as text);
     ``DataError`` naming the first cell that holds text that is not a number."""
     column = frame[col]
@@ -470,7 +501,8 @@ def _oecd(column: pd.Series, where: Callable[[int, str], str]) -> pd.Series:
         i = _first(present & column.isin(bad).to_numpy())
         raise DataError(
             f"{where(i, 'oecd')}: {_cell(column, i)} is not an OECD membership flag; write "
-            "True or False (or leave the cell empty where it is unknown)")
+            "True or False (or leave the cell empty where it is unknown)"
+        )
     mapped = column.astype(object).where(present, None).map(flags, na_action="ignore")
     return mapped.astype("boolean")
 
@@ -530,14 +562,16 @@ def build_panel(
         serve.
     """
     if not isinstance(classification, IndustryClassification):
-        raise UsageError("classification must be an IndustryClassification, not "
-                         f"{type(classification).__name__}")
+        raise UsageError(
+            f"classification must be an IndustryClassification, not {type(classification).__name__}"
+        )
     if countries is not None and not isinstance(countries, CountryInfo):
-        raise UsageError("countries must be a CountryInfo or None, not "
-                         f"{type(countries).__name__}")
+        raise UsageError(f"countries must be a CountryInfo or None, not {type(countries).__name__}")
     if isinstance(tables, (str, bytes, IOTable)) or not isinstance(tables, Iterable):
-        raise UsageError("tables must be a list (or iterator) of IOTable objects, one per "
-                         f"year, not {type(tables).__name__}")
+        raise UsageError(
+            "tables must be a list (or iterator) of IOTable objects, one per "
+            f"year, not {type(tables).__name__}"
+        )
     parts: list[pd.DataFrame] = []
     aggregates: list[pd.DataFrame] = []
     dropped: list[pd.DataFrame] = []
@@ -554,13 +588,19 @@ def build_panel(
             classification.check_covers(table.industries, table.source)
             classification.check_export_categories(table.final_categories, table.source)
             if table.n_countries == 1 and not classification.export_categories:
-                log.info("%s: a national table; its exports are unknown (give the final-"
-                         "demand category of exports the role 'exports' in the sector "
-                         "mapping), and value added from other economies is not in it "
-                         "(va_services and va_services_foreign are NaN)", table.source)
+                log.info(
+                    "%s: a national table; its exports are unknown (give the final-"
+                    "demand category of exports the role 'exports' in the sector "
+                    "mapping), and value added from other economies is not in it "
+                    "(va_services and va_services_foreign are NaN)",
+                    table.source,
+                )
             elif table.n_countries == 1:
-                log.info("%s: a national table; value added from other economies is not in "
-                         "it (va_services and va_services_foreign are NaN)", table.source)
+                log.info(
+                    "%s: a national table; value added from other economies is not in "
+                    "it (va_services and va_services_foreign are NaN)",
+                    table.source,
+                )
             resolved = resolve_definitions(definitions, table.industries, classification)
         elif (table.countries, table.industries) != (first.countries, first.industries):
             raise DataError(
@@ -568,8 +608,9 @@ def build_panel(
                 f"{first.source} (year {first.year}); every year must share one layout"
             )
         assert resolved is not None
-        part, agg, drop = _year_rows(table, classification, countries, resolved,
-                                     tuple(exclude_countries))
+        part, agg, drop = _year_rows(
+            table, classification, countries, resolved, tuple(exclude_countries)
+        )
         parts.append(part)
         aggregates.append(agg)
         dropped.append(drop)
@@ -583,15 +624,22 @@ def build_panel(
     if len(set(years)) != len(years):
         raise DataError("two tables share one year; give each year once")
     frame = pd.concat(parts, ignore_index=True)
-    frame = frame.sort_values(list(("definition", "country", "industry", "year")),
-                              kind="stable", ignore_index=True)
+    frame = frame.sort_values(
+        list(("definition", "country", "industry", "year")), kind="stable", ignore_index=True
+    )
     drop_frame = pd.concat(dropped, ignore_index=True)
     if len(drop_frame):
         log.warning(
             "dropped %d country-industry-years with zero gross output (%s)",
             len(drop_frame),
-            ", ".join(sorted({f"{c} {i}" for c, i in zip(drop_frame["country"],
-                                                          drop_frame["industry"])}))[:200],
+            ", ".join(
+                sorted(
+                    {
+                        f"{c} {i}"
+                        for c, i in zip(drop_frame["country"], drop_frame["industry"], strict=True)
+                    }
+                )
+            )[:200],
         )
     return IntensityPanel(
         frame=frame,
@@ -620,12 +668,14 @@ def _year_rows(
     industry = np.tile(np.asarray(classification.manufacturing), int(keep_c.sum()))
     output = req.output[cols]
     positive = output > 0
-    dropped = pd.DataFrame({
-        "country": country[~positive],
-        "industry": industry[~positive],
-        "year": table.year,
-        "reason": "zero gross output",
-    })
+    dropped = pd.DataFrame(
+        {
+            "country": country[~positive],
+            "industry": industry[~positive],
+            "year": table.year,
+            "reason": "zero gross output",
+        }
+    )
     tech = np.array([classification.tech[c] for c in industry])
     if countries is None:
         oecd = pd.array([pd.NA] * len(country), dtype="boolean")
@@ -655,23 +705,29 @@ def _year_rows(
     }
     for m, name in enumerate(MEASURES):
         columns[name] = stacked[:, m, keep].reshape(-1)
-    columns.update({
-        "output": np.tile(output[positive], nd),
-        "exports": np.tile(exports[keep], nd),
-        "tech": pd.Categorical(np.tile(tech_kept, nd), categories=TECH_LEVELS, ordered=True),
-        "tech_score": np.tile(np.array([TECH_SCORE[t] for t in tech_kept], dtype=np.int64),
-                              nd),
-        "oecd": pd.array(np.tile(np.asarray(oecd[positive], dtype=object), nd),
-                         dtype="boolean"),
-    })
+    columns.update(
+        {
+            "output": np.tile(output[positive], nd),
+            "exports": np.tile(exports[keep], nd),
+            "tech": pd.Categorical(np.tile(tech_kept, nd), categories=TECH_LEVELS, ordered=True),
+            "tech_score": np.tile(np.array([TECH_SCORE[t] for t in tech_kept], dtype=np.int64), nd),
+            "oecd": pd.array(
+                np.tile(np.asarray(oecd[positive], dtype=object), nd), dtype="boolean"
+            ),
+        }
+    )
     frame = pd.DataFrame(columns)[list(PANEL_COLUMNS)]
-    return frame, _year_aggregates(table, manu_pos, names, stacked, req.output, exports), \
-        dropped
+    return frame, _year_aggregates(table, manu_pos, names, stacked, req.output, exports), dropped
 
 
-def _year_aggregates(table: IOTable, manu_pos: np.ndarray, names: np.ndarray,
-                     stacked: np.ndarray, output: np.ndarray, exports: np.ndarray
-                     ) -> pd.DataFrame:
+def _year_aggregates(
+    table: IOTable,
+    manu_pos: np.ndarray,
+    names: np.ndarray,
+    stacked: np.ndarray,
+    output: np.ndarray,
+    exports: np.ndarray,
+) -> pd.DataFrame:
     """Weighted means of every measure per country, for manufacturing and the whole
     economy, weighted by output and by exports: one frame for the year."""
     nc, ni = table.n_countries, table.n_industries
@@ -679,8 +735,9 @@ def _year_aggregates(table: IOTable, manu_pos: np.ndarray, names: np.ndarray,
         "manufacturing": (np.arange(nc)[:, None] * ni + manu_pos[None, :]),
         "economy": np.arange(nc * ni).reshape(nc, ni),
     }
-    parts: dict[str, list[np.ndarray]] = {k: [] for k in (
-        "country", "definition", "scope", "weight", "output", "exports", *MEASURES)}
+    parts: dict[str, list[np.ndarray]] = {
+        k: [] for k in ("country", "definition", "scope", "weight", "output", "exports", *MEASURES)
+    }
     for scope, block in blocks.items():
         for weight, w in (("output", output), ("exports", exports)):
             # (definitions, measures, countries, industries of the block)
@@ -697,5 +754,6 @@ def _year_aggregates(table: IOTable, manu_pos: np.ndarray, names: np.ndarray,
     data = {k: np.concatenate(v) for k, v in parts.items()}
     frame = pd.DataFrame(data)
     frame.insert(1, "year", table.year)
-    return frame[["country", "year", "definition", "scope", "weight", "output", "exports",
-                  *MEASURES]]
+    return frame[
+        ["country", "year", "definition", "scope", "weight", "output", "exports", *MEASURES]
+    ]

@@ -36,28 +36,42 @@ from servmodel.intensity.classification import (
     read_country_info,
 )
 
-RELEASES: Mapping[str, str] = MappingProxyType({
-    "wiod2016": "wiod2016_sectors.csv",
-    "icio2021": "icio2021_sectors.csv",
-    "icio2023": "icio2023_sectors.csv",
-})
+RELEASES: Mapping[str, str] = MappingProxyType(
+    {
+        "wiod2016": "wiod2016_sectors.csv",
+        "icio2021": "icio2021_sectors.csv",
+        "icio2023": "icio2023_sectors.csv",
+    }
+)
 DEFINITION_COLUMNS: tuple[str, ...] = ("kibs", "producer", "standard", "broad")
 # each named definition and the one it must lie within, as for WIOD 2013
 NESTING: tuple[tuple[str, str], ...] = (
-    ("kibs", "standard"), ("producer", "standard"), ("standard", "broad"))
+    ("kibs", "standard"),
+    ("producer", "standard"),
+    ("standard", "broad"),
+)
 SECTOR_ROLES: tuple[str, ...] = ("manufacturing", "producer_service", "other")
 RD_INTENSITY_2016: tuple[str, ...] = ("low", "medium-low", "medium", "medium-high", "high")
 # the 2016 taxonomy's five classes on servmodel's four (data/rev4/README.md)
-FIVE_TO_FOUR: Mapping[str, str] = MappingProxyType({
-    "high": "high",
-    "medium-high": "medium-high",
-    "medium": "medium-low",
-    "medium-low": "low",
-    "low": "low",
-})
+FIVE_TO_FOUR: Mapping[str, str] = MappingProxyType(
+    {
+        "high": "high",
+        "medium-high": "medium-high",
+        "medium": "medium-low",
+        "medium-low": "low",
+        "low": "low",
+    }
+)
 _REQUIRED = ("code", "name", "role", "oecd_tech", *DEFINITION_COLUMNS)
-_TEXT = (*_REQUIRED, "isic_rev4", "group", "rd_intensity_2016", "spans_classes",
-         "spans_definitions", "note")
+_TEXT = (
+    *_REQUIRED,
+    "isic_rev4",
+    "group",
+    "rd_intensity_2016",
+    "spans_classes",
+    "spans_definitions",
+    "note",
+)
 _FLAGS = ("spans_classes", "spans_definitions", *DEFINITION_COLUMNS)
 _MARKER = "countries.csv"
 
@@ -157,12 +171,12 @@ def adb_country_codes() -> Mapping[str, str]:
     """
     p = rev4_data_dir() / "adb_country_codes.csv"
     cols = ("adb_code", "iso3")
-    frame = read_table(p, what="ADB country codes", dtype=dict.fromkeys(cols, str),
-                       literal=cols)
+    frame = read_table(p, what="ADB country codes", dtype=dict.fromkeys(cols, str), literal=cols)
     missing = [c for c in cols if c not in frame.columns]
     if missing:
-        raise DataError(f"{p}: missing column(s) {', '.join(missing)}; the file needs "
-                        "adb_code, iso3")
+        raise DataError(
+            f"{p}: missing column(s) {', '.join(missing)}; the file needs adb_code, iso3"
+        )
     frame = frame.fillna("")
     out: dict[str, str] = {}
     for i, (adb, iso) in enumerate(zip(frame["adb_code"], frame["iso3"], strict=True)):
@@ -207,13 +221,15 @@ def read_rev4_sectors(path: str | os.PathLike[str]) -> IndustryClassification:
         ``broad``); the message names the file and line.
     """
     p = path_argument(path, "industry classification")
-    frame = read_table(p, what="industry classification", dtype=dict.fromkeys(_TEXT, str),
-                       literal=_TEXT)
+    frame = read_table(
+        p, what="industry classification", dtype=dict.fromkeys(_TEXT, str), literal=_TEXT
+    )
     missing = [c for c in _REQUIRED if c not in frame.columns]
     if missing:
         raise DataError(
             f"{p}: missing column(s) {', '.join(missing)}; an industry classification "
-            f"needs {', '.join(_REQUIRED)}")
+            f"needs {', '.join(_REQUIRED)}"
+        )
     frame = frame.fillna("")
     for col in frame.columns:
         frame[col] = frame[col].map(lambda v: str(v).strip())
@@ -224,23 +240,24 @@ def read_rev4_sectors(path: str | os.PathLike[str]) -> IndustryClassification:
         _check_row(p, i + 2, row, seen)
     for name in DEFINITION_COLUMNS:
         if not (frame[name] == "yes").any():
-            raise DataError(f"{p}: definition {name!r} has no industry; mark its "
-                            "industries with yes")
+            raise DataError(
+                f"{p}: definition {name!r} has no industry; mark its industries with yes"
+            )
     for inner, outer in NESTING:
         stray = ((frame[inner] == "yes") & (frame[outer] != "yes")).to_numpy()
         if stray.any():
             i = int(stray.nonzero()[0][0])
             raise DataError(
                 f"{p}: line {i + 2}: industry {frame['code'].iloc[i]!r} is in {inner} but "
-                f"not in {outer}; as for WIOD 2013, {inner} must lie within {outer}")
+                f"not in {outer}; as for WIOD 2013, {inner} must lie within {outer}"
+            )
     manu = frame[frame["role"] == "manufacturing"]
     return IndustryClassification(
         manufacturing=tuple(manu["code"]),
         tech=dict(zip(manu["code"], manu["oecd_tech"], strict=True)),
         names=dict(zip(frame["code"], frame["name"], strict=True)),
         source=p.name,
-        definitions={d: tuple(frame.loc[frame[d] == "yes", "code"])
-                     for d in DEFINITION_COLUMNS},
+        definitions={d: tuple(frame.loc[frame[d] == "yes", "code"]) for d in DEFINITION_COLUMNS},
     )
 
 
@@ -251,8 +268,10 @@ def _check_row(p: Path, line: int, row: Mapping[str, str], seen: dict[str, int])
     if not code:
         raise DataError(f"{where}: empty industry code; give every row its code")
     if code in seen:
-        raise DataError(f"{where}: industry {code!r} is listed twice (first on line "
-                        f"{seen[code]}); keep one row per industry")
+        raise DataError(
+            f"{where}: industry {code!r} is listed twice (first on line "
+            f"{seen[code]}); keep one row per industry"
+        )
     seen[code] = line
     where = f"{where} ({code})"
     role, tech = row["role"], row["oecd_tech"]
@@ -260,30 +279,41 @@ def _check_row(p: Path, line: int, row: Mapping[str, str], seen: dict[str, int])
         raise DataError(f"{where}: role {role!r}; use one of {', '.join(SECTOR_ROLES)}")
     for col in _FLAGS:
         if col in row and row[col] not in ("yes", ""):
-            raise DataError(f"{where}: {col} is {row[col]!r}; write yes or leave the cell "
-                            "empty")
+            raise DataError(f"{where}: {col} is {row[col]!r}; write yes or leave the cell empty")
     if role == "manufacturing" and tech not in TECH_LEVELS:
-        raise DataError(f"{where}: manufacturing industry with oecd_tech {tech!r}; use one "
-                        f"of {', '.join(TECH_LEVELS)}")
+        raise DataError(
+            f"{where}: manufacturing industry with oecd_tech {tech!r}; use one "
+            f"of {', '.join(TECH_LEVELS)}"
+        )
     if role != "manufacturing" and tech:
-        raise DataError(f"{where}: oecd_tech {tech!r} on a {role} industry; technology "
-                        "classes are for manufacturing only, leave the cell empty")
+        raise DataError(
+            f"{where}: oecd_tech {tech!r} on a {role} industry; technology "
+            "classes are for manufacturing only, leave the cell empty"
+        )
     rd = row.get("rd_intensity_2016", "")
     if rd and (role != "manufacturing" or rd not in RD_INTENSITY_2016):
-        raise DataError(f"{where}: rd_intensity_2016 {rd!r}; give one of "
-                        f"{', '.join(RD_INTENSITY_2016)} for manufacturing rows only")
+        raise DataError(
+            f"{where}: rd_intensity_2016 {rd!r}; give one of "
+            f"{', '.join(RD_INTENSITY_2016)} for manufacturing rows only"
+        )
     if rd and FIVE_TO_FOUR[rd] != tech:
-        raise DataError(f"{where}: rd_intensity_2016 {rd!r} maps to {FIVE_TO_FOUR[rd]!r}, "
-                        f"but oecd_tech is {tech!r}; correct one of them")
+        raise DataError(
+            f"{where}: rd_intensity_2016 {rd!r} maps to {FIVE_TO_FOUR[rd]!r}, "
+            f"but oecd_tech is {tech!r}; correct one of them"
+        )
     member = [d for d in DEFINITION_COLUMNS if row[d] == "yes"]
     if member and role != "producer_service":
-        raise DataError(f"{where}: an industry with role {role!r} is in "
-                        f"{', '.join(member)}; only producer_service rows belong to "
-                        "producer-service definitions")
+        raise DataError(
+            f"{where}: an industry with role {role!r} is in "
+            f"{', '.join(member)}; only producer_service rows belong to "
+            "producer-service definitions"
+        )
     if role == "producer_service" and not member:
-        raise DataError(f"{where}: a producer_service industry in no definition; mark it "
-                        f"yes in at least one of {', '.join(DEFINITION_COLUMNS)}, or set "
-                        "its role to other")
+        raise DataError(
+            f"{where}: a producer_service industry in no definition; mark it "
+            f"yes in at least one of {', '.join(DEFINITION_COLUMNS)}, or set "
+            "its role to other"
+        )
 
 
 def read_rev4_frame(kind: str) -> pd.DataFrame:
@@ -302,5 +332,6 @@ def read_rev4_frame(kind: str) -> pd.DataFrame:
     """
     rev4_classification(kind)
     p = rev4_data_dir() / RELEASES[kind]
-    return read_table(p, what="industry classification", dtype=dict.fromkeys(_TEXT, str),
-                      literal=_TEXT).fillna("")
+    return read_table(
+        p, what="industry classification", dtype=dict.fromkeys(_TEXT, str), literal=_TEXT
+    ).fillna("")

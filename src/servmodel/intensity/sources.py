@@ -101,8 +101,15 @@ def panel_from_source(
     else:
         info = _release_countries() if release is not None else None
     exclude = (release.rest_of_world,) if release is not None else ("RoW",)
-    panel = build_panel(tables, classification, info, definitions, exclude_countries=exclude,
-                        progress=progress, on_progress=on_progress)
+    panel = build_panel(
+        tables,
+        classification,
+        info,
+        definitions,
+        exclude_countries=exclude,
+        progress=progress,
+        on_progress=on_progress,
+    )
     if str(source) == EMBEDDED:
         panel = dataclasses.replace(panel, source="WIOD 2013 (embedded)")
     elif release is not None:
@@ -112,9 +119,11 @@ def panel_from_source(
     return panel
 
 
-def _tables(source: str | os.PathLike[str], wanted: Sequence[int] | None,
-            mapping: str | os.PathLike[str] | None,
-            ) -> tuple[_EmbeddedYears | ReleaseTables | list[IOTable], IndustryClassification]:
+def _tables(
+    source: str | os.PathLike[str],
+    wanted: Sequence[int] | None,
+    mapping: str | os.PathLike[str] | None,
+) -> tuple[_EmbeddedYears | ReleaseTables | list[IOTable], IndustryClassification]:
     """The tables of the years ``wanted`` (all when ``None``) and the classification."""
     if str(source) == EMBEDDED:
         if wanted is not None:
@@ -128,13 +137,16 @@ def _tables(source: str | os.PathLike[str], wanted: Sequence[int] | None,
         return _EmbeddedYears(WIOD_YEARS if wanted is None else wanted), classification
     if split_source(source) is not None:
         release = open_release(str(source), wanted)
-        classification = (read_sector_mapping(mapping) if mapping
-                          else _release_classification(release))
+        classification = (
+            read_sector_mapping(mapping) if mapping else _release_classification(release)
+        )
         return release.tables(wanted), classification
     path = Path(source)
     if not path.exists():
-        raise DataError(f"input-output table {path} does not exist; check the path, or use "
-                        f"--source {EMBEDDED} for the embedded data")
+        raise DataError(
+            f"input-output table {path} does not exist; check the path, or use "
+            f"--source {EMBEDDED} for the embedded data"
+        )
     loaded = read_io_long(path)
     if wanted is not None:
         have = {t.year for t in loaded}
@@ -187,8 +199,9 @@ def value_added_origin_from_source(
     if not isinstance(country, str) or not country.strip():
         raise UsageError(f"country must be an economy code such as 'KOR', not {country!r}")
     if not isinstance(definition, str) or "," in definition or definition == "all":
-        raise UsageError(f"definition must name one producer-service definition, not "
-                         f"{definition!r}")
+        raise UsageError(
+            f"definition must name one producer-service definition, not {definition!r}"
+        )
     wanted = parse_years([year] if not isinstance(year, str) else year)
     if wanted is None or len(wanted) != 1:
         raise UsageError(f"give one year, not {year!r}")
@@ -197,9 +210,13 @@ def value_added_origin_from_source(
     classification.check_covers(table.industries, table.source)
     classification.check_export_categories(table.final_categories, table.source)
     (resolved,) = resolve_definitions(definition, table.industries, classification)
-    frame = value_added_by_origin(table, country, classification.manufacturing,
-                                  services=resolved.codes,
-                                  export_categories=classification.export_categories)
+    frame = value_added_by_origin(
+        table,
+        country,
+        classification.manufacturing,
+        services=resolved.codes,
+        export_categories=classification.export_categories,
+    )
     frame.insert(2, "definition", resolved.name)
     return frame
 

@@ -46,12 +46,16 @@ def manufacturing_intensity(panel: IntensityPanel, measure: str = "direct") -> p
     validate_choice(measure, Measure, "measure")
     f = panel.frame
     ok = f[measure].notna()
-    g = (f.loc[ok, measure] * f.loc[ok, "output"]).groupby(
-        [f.loc[ok, "definition"], f.loc[ok, "country"], f.loc[ok, "year"]]
-    ).sum()
-    w = f.loc[ok, "output"].groupby(
-        [f.loc[ok, "definition"], f.loc[ok, "country"], f.loc[ok, "year"]]
-    ).sum()
+    g = (
+        (f.loc[ok, measure] * f.loc[ok, "output"])
+        .groupby([f.loc[ok, "definition"], f.loc[ok, "country"], f.loc[ok, "year"]])
+        .sum()
+    )
+    w = (
+        f.loc[ok, "output"]
+        .groupby([f.loc[ok, "definition"], f.loc[ok, "country"], f.loc[ok, "year"]])
+        .sum()
+    )
     return (g / w).rename(measure).reset_index()
 
 
@@ -66,14 +70,18 @@ def summarize_panel(panel: IntensityPanel, measure: str = "direct") -> PanelSumm
     validate_choice(measure, Measure, "measure")
     f = panel.frame
     n_dropped = len(panel.dropped)
-    coverage = f.groupby("definition", sort=False).agg(
-        rows=("country", "size"),
-        countries=("country", "nunique"),
-        industries=("industry", "nunique"),
-        first_year=("year", "min"),
-        last_year=("year", "max"),
-        zeros=(measure, lambda s: int((s == 0).sum())),
-    ).reset_index()
+    coverage = (
+        f.groupby("definition", sort=False)
+        .agg(
+            rows=("country", "size"),
+            countries=("country", "nunique"),
+            industries=("industry", "nunique"),
+            first_year=("year", "min"),
+            last_year=("year", "max"),
+            zeros=(measure, lambda s: int((s == 0).sum())),
+        )
+        .reset_index()
+    )
     coverage["dropped_zero_output"] = n_dropped
     means = f.groupby("definition", sort=False)[list(MEASURES)].mean().reset_index()
     intensity = manufacturing_intensity(panel, measure)
@@ -84,8 +92,9 @@ def summarize_panel(panel: IntensityPanel, measure: str = "direct") -> PanelSumm
         .rank(ascending=False, method="min")
         .astype(np.int64)
     )
-    ranks = ends.pivot_table(index=["definition", "country"], columns="year",
-                             values=[measure, "rank"]).reset_index()
+    ranks = ends.pivot_table(
+        index=["definition", "country"], columns="year", values=[measure, "rank"]
+    ).reset_index()
     ranks.columns = [
         c if isinstance(c, str) else (f"{c[0]}_{c[1]}" if c[1] != "" else c[0])
         for c in ranks.columns

@@ -42,8 +42,15 @@ from servmodel.intensity.measures import (
 )
 from servmodel.io.table import IOTable
 
-__all__ = ["VA_MEASURES", "factor_leontief", "gross_exports", "services_value_added",
-           "value_added_by_origin", "value_added_coefficients", "value_added_in_exports"]
+__all__ = [
+    "VA_MEASURES",
+    "factor_leontief",
+    "gross_exports",
+    "services_value_added",
+    "value_added_by_origin",
+    "value_added_coefficients",
+    "value_added_in_exports",
+]
 
 
 def value_added_coefficients(table: IOTable) -> np.ndarray:
@@ -69,8 +76,7 @@ def gross_exports(table: IOTable, export_categories: Sequence[str] = ()) -> np.n
         return table.F[:, cats].sum(axis=1)
     nf = len(table.final_categories)
     z_by_dest = table.Z.reshape(n, nc, ni).sum(axis=2)  # (n, destination economy)
-    f_by_dest = (table.F.reshape(n, nc, nf).sum(axis=2) if nf
-                 else np.zeros((n, nc)))
+    f_by_dest = table.F.reshape(n, nc, nf).sum(axis=2) if nf else np.zeros((n, nc))
     sales = z_by_dest + f_by_dest
     own = np.repeat(np.arange(nc), ni)
     return sales.sum(axis=1) - sales[np.arange(n), own]
@@ -116,14 +122,16 @@ def services_value_added(
     own = np.repeat(np.arange(nc), ni)
     out: dict[str, dict[str, np.ndarray]] = {}
     for d, name in enumerate(names):
-        block = solved[:, d * nc:(d + 1) * nc]  # (n using, economy of origin)
+        block = solved[:, d * nc : (d + 1) * nc]  # (n using, economy of origin)
         total = block.sum(axis=1)
         domestic = block[np.arange(n), own]
         if nc == 1:  # a national table: value added of other economies is not in it
             total = np.full(n, np.nan)
-        out[name] = {"va_services": total,
-                     "va_services_domestic": domestic,
-                     "va_services_foreign": total - domestic}
+        out[name] = {
+            "va_services": total,
+            "va_services_domestic": domestic,
+            "va_services_foreign": total - domestic,
+        }
     return out
 
 
@@ -132,9 +140,12 @@ def factor_leontief(table: IOTable) -> LUFactor:
     return factor_in_place(input_coefficients(table.Z, table.x), table)
 
 
-def value_added_in_exports(table: IOTable, columns: Sequence[int],
-                           export_categories: Sequence[str] = (),
-                           lu: LUFactor | None = None) -> np.ndarray:
+def value_added_in_exports(
+    table: IOTable,
+    columns: Sequence[int],
+    export_categories: Sequence[str] = (),
+    lu: LUFactor | None = None,
+) -> np.ndarray:
     """Columns of VAE = diag(v) B diag(e): value added of every origin (rows) in the
     gross exports of the country-industries ``columns``; shape (n, len(columns)).
 
@@ -153,9 +164,13 @@ def value_added_in_exports(table: IOTable, columns: Sequence[int],
     return v[:, None] * b_cols * e[cols][None, :]
 
 
-def value_added_by_origin(table: IOTable, country: str, manufacturing: Sequence[str],
-                          services: Sequence[str] = (),
-                          export_categories: Sequence[str] = ()) -> pd.DataFrame:
+def value_added_by_origin(
+    table: IOTable,
+    country: str,
+    manufacturing: Sequence[str],
+    services: Sequence[str] = (),
+    export_categories: Sequence[str] = (),
+) -> pd.DataFrame:
     """Value added embodied in ``country``'s manufacturing exports, by origin.
 
     The VAE block diag(v) B diag(e) summed over the economy's manufacturing columns: for
@@ -182,12 +197,15 @@ def value_added_by_origin(table: IOTable, country: str, manufacturing: Sequence[
         total value added, which equals their gross exports), largest first.
     """
     if country not in table.countries:
-        raise UsageError(f"country {country!r} is not in {table.source}; its economies are "
-                         f"{', '.join(table.countries)}")
+        raise UsageError(
+            f"country {country!r} is not in {table.source}; its economies are "
+            f"{', '.join(table.countries)}"
+        )
     missing = [m for m in manufacturing if m not in table.industries]
     if missing or not manufacturing:
-        raise UsageError(f"manufacturing industries {missing or '(none)'} are not in "
-                         f"{table.source}")
+        raise UsageError(
+            f"manufacturing industries {missing or '(none)'} are not in {table.source}"
+        )
     ni = table.n_industries
     c = table.countries.index(country)
     cols = [c * ni + table.industries.index(m) for m in manufacturing]
@@ -195,15 +213,16 @@ def value_added_by_origin(table: IOTable, country: str, manufacturing: Sequence[
     total = vae.sum()
     origin_c = np.repeat(np.asarray(table.countries), ni)
     origin_i = np.tile(np.asarray(table.industries), table.n_countries)
-    frame = pd.DataFrame({
-        "country": country,
-        "year": table.year,
-        "origin_country": origin_c,
-        "origin_industry": origin_i,
-        "domestic": origin_c == country,
-        "service": np.isin(origin_i, list(services)),
-        "value_added": vae,
-        "share": vae / total if total > 0 else np.nan,
-    })
-    return frame.sort_values("value_added", ascending=False, kind="stable",
-                             ignore_index=True)
+    frame = pd.DataFrame(
+        {
+            "country": country,
+            "year": table.year,
+            "origin_country": origin_c,
+            "origin_industry": origin_i,
+            "domestic": origin_c == country,
+            "service": np.isin(origin_i, list(services)),
+            "value_added": vae,
+            "share": vae / total if total > 0 else np.nan,
+        }
+    )
+    return frame.sort_values("value_added", ascending=False, kind="stable", ignore_index=True)

@@ -16,10 +16,10 @@ from servmodel.io.wiod2013 import (
 from servmodel.io.wiod2016 import iter_wiod2016, read_wiod2016_file
 
 __all__ = [
-    "IOTable",
     "REST_OF_WORLD",
-    "Release",
     "WIOD_YEARS",
+    "IOTable",
+    "Release",
     "embedded_data_dir",
     "from_pymrio",
     "iter_adb",

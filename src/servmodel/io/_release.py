@@ -73,8 +73,9 @@ def cell_name(row: int, col: int) -> str:
     return f"{column_name(col)}{row + 1}"
 
 
-def read_sheet(path: Path, what: str, extra: str,
-               pick: re.Pattern[str] | None = None) -> tuple[str, list[list[Any]]]:
+def read_sheet(
+    path: Path, what: str, extra: str, pick: re.Pattern[str] | None = None
+) -> tuple[str, list[list[Any]]]:
     """The cells of one sheet of an Excel workbook (``.xlsx`` or ``.xlsb``), row by row.
 
     Parameters
@@ -126,8 +127,9 @@ def text(value: object) -> str:
     return str(value).strip() if value is not None else ""
 
 
-def numeric_block(rows: Sequence[Sequence[Any]], r0: int, r1: int, c0: int, c1: int,
-                  path: Path) -> np.ndarray:
+def numeric_block(
+    rows: Sequence[Sequence[Any]], r0: int, r1: int, c0: int, c1: int, path: Path
+) -> np.ndarray:
     """Cells ``rows[r0:r1][c0:c1]`` as a float64 array.
 
     An empty cell, or one holding only blanks (some releases store empty cells as a single
@@ -145,8 +147,9 @@ def numeric_block(rows: Sequence[Sequence[Any]], r0: int, r1: int, c0: int, c1: 
         blank[is_text] = [not v.strip() for v in cells[is_text]]
     bad = is_text & ~blank
     if not bad.any():
-        kinds = np.vectorize(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
-                             otypes=[bool])(cells)
+        kinds = np.vectorize(
+            lambda v: isinstance(v, (int, float)) and not isinstance(v, bool), otypes=[bool]
+        )(cells)
         bad = ~kinds & ~blank
     if bad.any():
         r, c = (int(k) for k in np.argwhere(bad)[0])
@@ -159,8 +162,9 @@ def numeric_block(rows: Sequence[Sequence[Any]], r0: int, r1: int, c0: int, c1: 
     return cells.astype(np.float64)
 
 
-def check_sum(path: Path, year: int, parts: np.ndarray, total: np.ndarray,
-              labels: Sequence[str], what: str) -> None:
+def check_sum(
+    path: Path, year: int, parts: np.ndarray, total: np.ndarray, labels: Sequence[str], what: str
+) -> None:
     """``DataError`` where ``parts`` (a computed sum) and the published ``total`` disagree.
 
     Parameters
@@ -195,7 +199,7 @@ def year_in_name(name: str, last: bool = True) -> int | None:
 def first_mismatch(found: Sequence[str], expected: Sequence[str]) -> int | None:
     """Position of the first label of ``found`` that differs from ``expected`` (or where
     one list ends before the other); ``None`` when they are equal."""
-    for k, (a, b) in enumerate(zip(found, expected)):
+    for k, (a, b) in enumerate(zip(found, expected, strict=False)):
         if a != b:
             return k
     if len(found) != len(expected):
@@ -203,8 +207,14 @@ def first_mismatch(found: Sequence[str], expected: Sequence[str]) -> int | None:
     return None
 
 
-def bottom_row_positions(economies: Sequence[str], below: Sequence[str], n: int,
-                         wanted: Sequence[str], total: str, where: str) -> dict[str, int]:
+def bottom_row_positions(
+    economies: Sequence[str],
+    below: Sequence[str],
+    n: int,
+    wanted: Sequence[str],
+    total: str,
+    where: str,
+) -> dict[str, int]:
     """Rows of the bottom block (value added, output, ...) below ``n`` country-industry rows.
 
     ``below`` holds the codes of the rows after the country-industry rows. Raises
@@ -215,9 +225,11 @@ def bottom_row_positions(economies: Sequence[str], below: Sequence[str], n: int,
         raise DataError(f"{where}: economy {economies[0]!r} has two blocks of rows")
     missing = [b for b in wanted if b not in below]
     if missing:
-        raise DataError(f"{where}: the rows {', '.join(missing)} under {total} are "
-                        "missing below the country-industry rows; the file is incomplete, "
-                        "download it again")
+        raise DataError(
+            f"{where}: the rows {', '.join(missing)} under {total} are "
+            "missing below the country-industry rows; the file is incomplete, "
+            "download it again"
+        )
     return {code: n + list(below).index(code) for code in wanted}
 
 

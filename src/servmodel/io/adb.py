@@ -82,13 +82,37 @@ BOTTOM_ROWS: tuple[str, ...] = ("r60", "r99", "r61", "r62", "r63", "r64", "trs",
 VALUE_ADDED_ROWS: tuple[str, ...] = ("r99", "r61", "r62", "r63", "r64", "trs")
 # the ADB's economy codes that are not ISO 3166 alpha-3 codes, for the 72 economies of the
 # current release (the others are ISO codes already)
-ADB_TO_ISO3: MappingProxyType[str, str] = MappingProxyType({
-    "BAN": "BGD", "BHU": "BTN", "BRU": "BRN", "CAM": "KHM", "DEN": "DNK", "FIJ": "FJI",
-    "GER": "DEU", "INO": "IDN", "IRE": "IRL", "KUW": "KWT", "MAL": "MYS", "MLD": "MDV",
-    "MON": "MNG", "NEP": "NPL", "NET": "NLD", "PHI": "PHL", "POR": "PRT", "PRC": "CHN",
-    "ROM": "ROU", "SIN": "SGP", "SPA": "ESP", "SRI": "LKA", "SWI": "CHE", "TAP": "TWN",
-    "UAE": "ARE", "UKG": "GBR", "VIE": "VNM",
-})
+ADB_TO_ISO3: MappingProxyType[str, str] = MappingProxyType(
+    {
+        "BAN": "BGD",
+        "BHU": "BTN",
+        "BRU": "BRN",
+        "CAM": "KHM",
+        "DEN": "DNK",
+        "FIJ": "FJI",
+        "GER": "DEU",
+        "INO": "IDN",
+        "IRE": "IRL",
+        "KUW": "KWT",
+        "MAL": "MYS",
+        "MLD": "MDV",
+        "MON": "MNG",
+        "NEP": "NPL",
+        "NET": "NLD",
+        "PHI": "PHL",
+        "POR": "PRT",
+        "PRC": "CHN",
+        "ROM": "ROU",
+        "SIN": "SGP",
+        "SPA": "ESP",
+        "SRI": "LKA",
+        "SWI": "CHE",
+        "TAP": "TWN",
+        "UAE": "ARE",
+        "UKG": "GBR",
+        "VIE": "VNM",
+    }
+)
 _SHEET = re.compile(r"^ADB\s*MRIO\b.*?((?:19|20)\d\d)", re.I)
 _CODE_ROW, _COUNTRY_ROW, _FIRST_ROW, _FIRST_COL = 6, 5, 7, 4
 _SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls")
@@ -102,8 +126,7 @@ def iso3(code: str) -> str:
     return ADB_TO_ISO3.get(code, code)
 
 
-def adb_files(path: str | os.PathLike[str],
-              years: Sequence[int] | None = None) -> dict[int, Path]:
+def adb_files(path: str | os.PathLike[str], years: Sequence[int] | None = None) -> dict[int, Path]:
     """The ADB MRIO workbooks at ``path`` (one file, or a directory of them), by year.
 
     A workbook's year is the first four-digit year in its name (``ADB-MRIO-2022.xlsx``),
@@ -119,31 +142,39 @@ def adb_files(path: str | os.PathLike[str],
     if p.is_file():
         return {0: p}
     if not p.is_dir():
-        raise DataError(f"{p}: {missing_or_special(p)}; give an ADB MRIO workbook (.xlsx) or "
-                        "a directory of them")
+        raise DataError(
+            f"{p}: {missing_or_special(p)}; give an ADB MRIO workbook (.xlsx) or "
+            "a directory of them"
+        )
     found: dict[int, Path] = {}
     for f in sorted(p.iterdir()):
         y = year_in_name(f.name, last=False)
-        if (f.is_file() and f.suffix.lower() in _SUFFIXES and y is not None
-                and "mrio" in f.name.lower() and not f.name.startswith("~$")):
+        if (
+            f.is_file()
+            and f.suffix.lower() in _SUFFIXES
+            and y is not None
+            and "mrio" in f.name.lower()
+            and not f.name.startswith("~$")
+        ):
             if y in found:
-                raise DataError(f"{p}: two workbooks for {y} ({found[y].name}, {f.name}); keep "
-                                "one")
+                raise DataError(f"{p}: two workbooks for {y} ({found[y].name}, {f.name}); keep one")
             found[y] = f
     if not found:
-        raise DataError(f"{p}: holds no ADB MRIO workbook (an .xlsx file with MRIO and its year "
-                        "in the name)")
+        raise DataError(
+            f"{p}: holds no ADB MRIO workbook (an .xlsx file with MRIO and its year in the name)"
+        )
     if years is None:
         return dict(sorted(found.items()))
     missing = [y for y in years if y not in found]
     if missing:
-        raise DataError(f"{p}: no workbook for {missing[0]}; the directory holds "
-                        f"{', '.join(map(str, sorted(found)))}")
+        raise DataError(
+            f"{p}: no workbook for {missing[0]}; the directory holds "
+            f"{', '.join(map(str, sorted(found)))}"
+        )
     return {y: found[y] for y in years}
 
 
-def iter_adb(path: str | os.PathLike[str], years: Iterable[int] | None = None
-             ) -> Iterator[IOTable]:
+def iter_adb(path: str | os.PathLike[str], years: Iterable[int] | None = None) -> Iterator[IOTable]:
     """Yield the tables of an ADB MRIO workbook or directory one year at a time."""
     wanted = None if years is None else list(years)
     files = adb_files(path, None if Path(path).is_file() else wanted)
@@ -156,11 +187,14 @@ def read_adb_year(path: Path, key: int, wanted: Sequence[int] | None) -> IOTable
     file given alone) and check that it holds that year, and one of ``wanted``."""
     table = read_adb_file(path)
     if key and table.year != key:
-        raise DataError(f"{path}: named for {key}, but it holds the table of {table.year}; "
-                        "rename it after its year")
+        raise DataError(
+            f"{path}: named for {key}, but it holds the table of {table.year}; "
+            "rename it after its year"
+        )
     if wanted is not None and table.year not in wanted:
-        raise DataError(f"{path}: holds the table of {table.year}, not of "
-                        f"{', '.join(map(str, wanted))}")
+        raise DataError(
+            f"{path}: holds the table of {table.year}, not of {', '.join(map(str, wanted))}"
+        )
     return table
 
 
@@ -196,15 +230,18 @@ def read_adb_file(path: str | os.PathLike[str], year: int | None = None) -> IOTa
         raise DataError(f"{p}: no such file")
     sheet, rows = read_sheet(p, WHAT, EXTRA, pick=_SHEET)
     if len(rows) <= _FIRST_ROW or len(rows[0]) <= _FIRST_COL:
-        raise DataError(f"{p}: sheet {sheet!r} has {len(rows)} rows; an ADB MRIO table has "
-                        "seven header rows and the country-industry rows below them")
+        raise DataError(
+            f"{p}: sheet {sheet!r} has {len(rows)} rows; an ADB MRIO table has "
+            "seven header rows and the country-industry rows below them"
+        )
     y = _year(p, sheet, rows, year)
     first_code = text(rows[_CODE_ROW][_FIRST_COL])
     if first_code != ADB_INDUSTRIES[0] or text(rows[_FIRST_ROW][3]) != ADB_INDUSTRIES[0]:
         raise DataError(
             f"{p}: not laid out as an ADB MRIO table: cell E7 (the first column's industry "
             f"code) holds {first_code!r} and cell D8 {text(rows[_FIRST_ROW][3])!r}, where the "
-            f"release has {ADB_INDUSTRIES[0]!r}; is it a table of another release?")
+            f"release has {ADB_INDUSTRIES[0]!r}; is it a table of another release?"
+        )
 
     body = rows[_FIRST_ROW:]
     codes = [text(r[3]) for r in body]
@@ -212,9 +249,11 @@ def read_adb_file(path: str | os.PathLike[str], year: int | None = None) -> IOTa
     ni = len(ADB_INDUSTRIES)
     n = next((k for k, c in enumerate(countries) if c == TOTAL or not c), len(body))
     if n == 0 or n % ni:
-        raise DataError(f"{p} (year {y}): {n} country-industry rows before the rows under "
-                        f"{TOTAL}; the release has 35 industries per economy (the file may be "
-                        "incomplete)")
+        raise DataError(
+            f"{p} (year {y}): {n} country-industry rows before the rows under "
+            f"{TOTAL}; the release has 35 industries per economy (the file may be "
+            "incomplete)"
+        )
     economies = countries[:n:ni]
     for e, economy in enumerate(economies):
         block = slice(e * ni, (e + 1) * ni)
@@ -225,21 +264,26 @@ def read_adb_file(path: str | os.PathLike[str], year: int | None = None) -> IOTa
             raise DataError(
                 f"{p} (year {y}): row {r + 1} is {countries[r - _FIRST_ROW]} "
                 f"{codes[r - _FIRST_ROW]!r} where the release has {economy} "
-                f"{ADB_INDUSTRIES[k]!r}; its industries are {describe(ADB_INDUSTRIES)}")
-    bottom = bottom_row_positions(economies, codes[n:n + len(BOTTOM_ROWS) + 8], n, BOTTOM_ROWS, TOTAL,
-                                  f"{p} (year {y})")
+                f"{ADB_INDUSTRIES[k]!r}; its industries are {describe(ADB_INDUSTRIES)}"
+            )
+    bottom = bottom_row_positions(
+        economies, codes[n : n + len(BOTTOM_ROWS) + 8], n, BOTTOM_ROWS, TOTAL, f"{p} (year {y})"
+    )
 
     nf = len(ADB_FINAL)
     # an economy's name may head its first column only (cells merged across its block)
     header_countries: list[str] = []
     for v in rows[_COUNTRY_ROW][_FIRST_COL:]:
         header_countries.append(text(v) or (header_countries[-1] if header_countries else ""))
-    header = list(zip(header_countries, (text(v) for v in rows[_CODE_ROW][_FIRST_COL:]),
-                      strict=True))
-    expected = ([(c, i) for c in economies for i in ADB_INDUSTRIES]
-                + [(c, f) for c in economies for f in ADB_FINAL])
-    k = first_mismatch([f"{c} {i}" for c, i in header[:len(expected)]],
-                       [f"{c} {i}" for c, i in expected])
+    header = list(
+        zip(header_countries, (text(v) for v in rows[_CODE_ROW][_FIRST_COL:]), strict=True)
+    )
+    expected = [(c, i) for c in economies for i in ADB_INDUSTRIES] + [
+        (c, f) for c in economies for f in ADB_FINAL
+    ]
+    k = first_mismatch(
+        [f"{c} {i}" for c, i in header[: len(expected)]], [f"{c} {i}" for c, i in expected]
+    )
     if k is not None:
         got = " ".join(header[k]) if k < len(header) else "nothing (the columns end)"
         raise DataError(
@@ -247,33 +291,63 @@ def read_adb_file(path: str | os.PathLike[str], year: int | None = None) -> IOTa
             f"where the release has "
             f"{' '.join(expected[k])!r}: intermediate use of the {len(economies)} economies "
             f"of the rows, then their final demand ({', '.join(ADB_FINAL)}), then the total; "
-            "the file is incomplete or laid out otherwise")
+            "the file is incomplete or laid out otherwise"
+        )
     width = len(expected) + 1
     if len(header) < width:
-        raise DataError(f"{p} (year {y}): no total column after the final demand; the file is "
-                        "incomplete")
+        raise DataError(
+            f"{p} (year {y}): no total column after the final demand; the file is incomplete"
+        )
     values = numeric_block(rows, _FIRST_ROW, _FIRST_ROW + n, _FIRST_COL, _FIRST_COL + width, p)
     Z = values[:, :n]
-    F = values[:, n:n + nf * len(economies)]
+    F = values[:, n : n + nf * len(economies)]
     published = values[:, -1]
-    below_values = numeric_block(rows, _FIRST_ROW + bottom["r60"],
-                                 _FIRST_ROW + bottom["r69"] + 1, _FIRST_COL, _FIRST_COL + n, p)
+    below_values = numeric_block(
+        rows,
+        _FIRST_ROW + bottom["r60"],
+        _FIRST_ROW + bottom["r69"] + 1,
+        _FIRST_COL,
+        _FIRST_COL + n,
+        p,
+    )
     offsets = {code: bottom[code] - bottom["r60"] for code in BOTTOM_ROWS}
     labels = [f"{iso3(c)} {i}" for c in economies for i in ADB_INDUSTRIES]
     x = Z.sum(axis=1) + F.sum(axis=1)
-    check_sum(p, y, x, published, labels,
-              "intermediate plus final use (the row total) and the total column")
+    check_sum(
+        p,
+        y,
+        x,
+        published,
+        labels,
+        "intermediate plus final use (the row total) and the total column",
+    )
     output = below_values[offsets["r69"]]
     check_sum(p, y, output, published, labels, "the total input row r69 and the total column")
     inputs = Z.sum(axis=0) + below_values[[offsets[r] for r in VALUE_ADDED_ROWS]].sum(axis=0)
-    check_sum(p, y, inputs, output, labels, "intermediate inputs plus the rows "
-              + ", ".join(VALUE_ADDED_ROWS) + " (the column total) and the total input row r69")
+    check_sum(
+        p,
+        y,
+        inputs,
+        output,
+        labels,
+        "intermediate inputs plus the rows "
+        + ", ".join(VALUE_ADDED_ROWS)
+        + " (the column total) and the total input row r69",
+    )
     mapped = [iso3(e) for e in economies]
     if len(set(mapped)) != len(mapped):
         twice = next(c for c in mapped if mapped.count(c) > 1)
         raise DataError(f"{p} (year {y}): two economies map to the ISO code {twice!r}")
-    return IOTable(Z=Z, F=F, x=x, countries=mapped, industries=ADB_INDUSTRIES,
-                   final_categories=ADB_FINAL, year=y, source=p.name)
+    return IOTable(
+        Z=Z,
+        F=F,
+        x=x,
+        countries=mapped,
+        industries=ADB_INDUSTRIES,
+        final_categories=ADB_FINAL,
+        year=y,
+        source=p.name,
+    )
 
 
 def _year(p: Path, sheet: str, rows: list[list[object]], given: int | None) -> int:
@@ -284,5 +358,7 @@ def _year(p: Path, sheet: str, rows: list[list[object]], given: int | None) -> i
         y = year_in_name(place)
         if y is not None:
             return y
-    raise DataError(f"{p}: neither the sheet name {sheet!r}, the title nor the file name "
-                    "carries the table's year; give the year")
+    raise DataError(
+        f"{p}: neither the sheet name {sheet!r}, the title nor the file name "
+        "carries the table's year; give the year"
+    )

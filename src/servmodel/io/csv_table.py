@@ -57,8 +57,11 @@ def _line(index: int) -> int:
 def _rename_hint(missing: list[str], found: Sequence[str]) -> str:
     """``; rename usr_country to user_country`` for columns that look misspelt."""
     extra = [str(c) for c in found if c not in REQUIRED_COLUMNS and c != "year"]
-    pairs = [(near[0], want) for want in missing
-             if (near := difflib.get_close_matches(want, extra, n=1, cutoff=0.7))]
+    pairs = [
+        (near[0], want)
+        for want in missing
+        if (near := difflib.get_close_matches(want, extra, n=1, cutoff=0.7))
+    ]
     return "".join(f"; rename {have} to {want}" for have, want in pairs)
 
 
@@ -152,8 +155,9 @@ def _years(p: Path, column: pd.Series, offset: int) -> np.ndarray:
     bad = ~np.isfinite(years) | (years != np.round(years))
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise DataError(f"{p}: line {_line(offset + i)}: year {column.iloc[i]!r} is not a "
-                        "whole number")
+        raise DataError(
+            f"{p}: line {_line(offset + i)}: year {column.iloc[i]!r} is not a whole number"
+        )
     return years.astype(np.int64)
 
 
@@ -172,8 +176,15 @@ def _read_chunks(
     offset = 0
     # CSV keys are read as text (pandas' categorical parsing would turn "01" into 1 and
     # "TRUE" into True); each chunk is then factorized, one hash pass per column
-    frames = iter_table(p, columns, WHAT, dtype=dict.fromkeys(KEY_COLUMNS, str),
-                        literal=KEY_COLUMNS, dictionary=KEY_COLUMNS, rows=chunk_rows)
+    frames = iter_table(
+        p,
+        columns,
+        WHAT,
+        dtype=dict.fromkeys(KEY_COLUMNS, str),
+        literal=KEY_COLUMNS,
+        dictionary=KEY_COLUMNS,
+        rows=chunk_rows,
+    )
     with contextlib.closing(frames):  # the file is closed at once on an error
         for frame in frames:
             codes = []
@@ -285,11 +296,12 @@ def read_io_long(
         cells, or countries that supply but never use.
     """
     if not isinstance(path, (str, os.PathLike)):
-        raise UsageError("input-output table must be a file path (str or pathlib.Path), not "
-                         f"{type(path).__name__} {path!r}")
+        raise UsageError(
+            "input-output table must be a file path (str or pathlib.Path), not "
+            f"{type(path).__name__} {path!r}"
+        )
     if year is not None and not _whole(year):
-        raise UsageError(f"year {year!r} is not a whole number; give the table's year, e.g. "
-                         "2011")
+        raise UsageError(f"year {year!r} is not a whole number; give the table's year, e.g. 2011")
     if not _whole(chunk_rows) or chunk_rows < 1:
         raise UsageError(f"chunk_rows {chunk_rows!r} must be a whole number >= 1")
     chunk_rows = int(chunk_rows)
@@ -318,8 +330,9 @@ def read_io_long(
             f"user countries and {sizes[3]} user industries are too many codes for dense "
             "tables; check that the key columns hold codes, not free text"
         )
-    found_dups = [(d, y) for y in range(len(years))
-                  if (d := _first_duplicate(chunks, sizes, y)) is not None]
+    found_dups = [
+        (d, y) for y in range(len(years)) if (d := _first_duplicate(chunks, sizes, y)) is not None
+    ]
     if found_dups:
         # the duplicate whose second row comes first in the file
         (first, second), y = min(found_dups, key=lambda item: item[0][1])
@@ -398,8 +411,16 @@ def read_io_long(
             F[supplier[~z], user[~z]] = value[~z]
         x = Z.sum(axis=1) + F.sum(axis=1)
         tables.append(
-            IOTable(Z=Z, F=F, x=x, countries=countries, industries=industries, final_categories=fd,
-                    year=years[y], source=p.name)
+            IOTable(
+                Z=Z,
+                F=F,
+                x=x,
+                countries=countries,
+                industries=industries,
+                final_categories=fd,
+                year=years[y],
+                source=p.name,
+            )
         )
         del Z, F  # the table holds its own copies
         chunks = [c for c, end in zip(chunks, last, strict=True) if end > done]

@@ -80,24 +80,110 @@ ICIO_FINAL: tuple[str, ...] = ("HFCE", "NPISH", "GGFC", "GFCF", "INVNT", "DPABR"
 FINAL_ALIASES: dict[str, str] = {"NPS": "NPISH", "DIRP": "DPABR", "DIRPA": "DPABR"}
 ICIO_INDUSTRIES: dict[str, tuple[str, ...]] = {
     "icio2021": (
-        "01T02", "03", "05T06", "07T08", "09", "10T12", "13T15", "16", "17T18", "19", "20",
-        "21", "22", "23", "24", "25", "26", "27", "28", "29", "30", "31T33", "35", "36T39",
-        "41T43", "45T47", "49", "50", "51", "52", "53", "55T56", "58T60", "61", "62T63",
-        "64T66", "68", "69T75", "77T82", "84", "85", "86T88", "90T93", "94T96", "97T98",
+        "01T02",
+        "03",
+        "05T06",
+        "07T08",
+        "09",
+        "10T12",
+        "13T15",
+        "16",
+        "17T18",
+        "19",
+        "20",
+        "21",
+        "22",
+        "23",
+        "24",
+        "25",
+        "26",
+        "27",
+        "28",
+        "29",
+        "30",
+        "31T33",
+        "35",
+        "36T39",
+        "41T43",
+        "45T47",
+        "49",
+        "50",
+        "51",
+        "52",
+        "53",
+        "55T56",
+        "58T60",
+        "61",
+        "62T63",
+        "64T66",
+        "68",
+        "69T75",
+        "77T82",
+        "84",
+        "85",
+        "86T88",
+        "90T93",
+        "94T96",
+        "97T98",
     ),
     "icio2023": (
-        "A01_02", "A03", "B05_06", "B07_08", "B09", "C10T12", "C13T15", "C16", "C17_18", "C19",
-        "C20", "C21", "C22", "C23", "C24", "C25", "C26", "C27", "C28", "C29", "C30", "C31T33",
-        "D", "E", "F", "G", "H49", "H50", "H51", "H52", "H53", "I", "J58T60", "J61", "J62_63",
-        "K", "L", "M", "N", "O", "P", "Q", "R", "S", "T",
+        "A01_02",
+        "A03",
+        "B05_06",
+        "B07_08",
+        "B09",
+        "C10T12",
+        "C13T15",
+        "C16",
+        "C17_18",
+        "C19",
+        "C20",
+        "C21",
+        "C22",
+        "C23",
+        "C24",
+        "C25",
+        "C26",
+        "C27",
+        "C28",
+        "C29",
+        "C30",
+        "C31T33",
+        "D",
+        "E",
+        "F",
+        "G",
+        "H49",
+        "H50",
+        "H51",
+        "H52",
+        "H53",
+        "I",
+        "J58T60",
+        "J61",
+        "J62_63",
+        "K",
+        "L",
+        "M",
+        "N",
+        "O",
+        "P",
+        "Q",
+        "R",
+        "S",
+        "T",
     ),
 }
-EDITION_NAMES: dict[str, str] = {"icio2021": "OECD ICIO 2021 edition",
-                                  "icio2023": "OECD ICIO 2023 edition"}
+EDITION_NAMES: dict[str, str] = {
+    "icio2021": "OECD ICIO 2021 edition",
+    "icio2023": "OECD ICIO 2023 edition",
+}
 REST_OF_WORLD = "ROW"
 # split economies and the economy each is summed into
-SPLITS: tuple[tuple[re.Pattern[str], str], ...] = ((re.compile(r"^MX\d+$"), "MEX"),
-                                                   (re.compile(r"^CN\d+$"), "CHN"))
+SPLITS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^MX\d+$"), "MEX"),
+    (re.compile(r"^CN\d+$"), "CHN"),
+)
 
 
 @dataclass(frozen=True)
@@ -113,10 +199,22 @@ class _Layout:
 
 
 _LAYOUTS: dict[str, _Layout] = {
-    "icio2021": _Layout("TOTAL", "OUTPUT", ("VALU",), "_TAXSUB",
-                        re.compile(r"^ICIO2021_(\d{4})\.csv$", re.I), "ICIO2021_{year}.csv"),
-    "icio2023": _Layout("OUT", "OUT", ("TLS", "VA"), None,
-                        re.compile(r"^(\d{4})(?:_SML)?\.csv$", re.I), "{year}.csv"),
+    "icio2021": _Layout(
+        "TOTAL",
+        "OUTPUT",
+        ("VALU",),
+        "_TAXSUB",
+        re.compile(r"^ICIO2021_(\d{4})\.csv$", re.I),
+        "ICIO2021_{year}.csv",
+    ),
+    "icio2023": _Layout(
+        "OUT",
+        "OUT",
+        ("TLS", "VA"),
+        None,
+        re.compile(r"^(\d{4})(?:_SML)?\.csv$", re.I),
+        "{year}.csv",
+    ),
 }
 
 
@@ -126,8 +224,9 @@ def icio_edition_of_name(name: str) -> str | None:
     return next((e for e, lay in _LAYOUTS.items() if lay.names.match(name)), None)
 
 
-def icio_files(path: str | os.PathLike[str],
-               years: Sequence[int] | None = None) -> tuple[str, dict[int, Path]]:
+def icio_files(
+    path: str | os.PathLike[str], years: Sequence[int] | None = None
+) -> tuple[str, dict[int, Path]]:
     """The edition and the yearly files of an ICIO directory (or of one file).
 
     Parameters
@@ -157,13 +256,14 @@ def icio_files(path: str | os.PathLike[str],
         edition = icio_edition_of_name(p.name) or _layout_of(p, _header(p))
         y = _year_of(p, edition)
         if years is not None and list(years) != [y]:
-            raise DataError(f"{p}: holds the table of {y}, not of "
-                            f"{', '.join(map(str, years))}")
+            raise DataError(f"{p}: holds the table of {y}, not of {', '.join(map(str, years))}")
         return edition, {y: p}
     if not p.is_dir():
-        raise DataError(f"{p}: {missing_or_special(p)}; give an ICIO CSV file or the "
-                        "directory of an edition's yearly files (ICIO2021_YYYY.csv, "
-                        "YYYY.csv or YYYY_SML.csv)")
+        raise DataError(
+            f"{p}: {missing_or_special(p)}; give an ICIO CSV file or the "
+            "directory of an edition's yearly files (ICIO2021_YYYY.csv, "
+            "YYYY.csv or YYYY_SML.csv)"
+        )
     by_edition: dict[str, dict[int, Path]] = {}
     for f in sorted(p.iterdir()):
         edition = icio_edition_of_name(f.name)
@@ -174,13 +274,17 @@ def icio_files(path: str | os.PathLike[str],
         if y not in files or f.stem.upper().endswith("_SML"):
             files[y] = f
     if not by_edition:
-        raise DataError(f"{p}: holds no OECD ICIO table; the 2021 edition's files are named "
-                        "ICIO2021_YYYY.csv, the 2023 edition's YYYY.csv and YYYY_SML.csv "
-                        "(unpack the downloaded archives first)")
+        raise DataError(
+            f"{p}: holds no OECD ICIO table; the 2021 edition's files are named "
+            "ICIO2021_YYYY.csv, the 2023 edition's YYYY.csv and YYYY_SML.csv "
+            "(unpack the downloaded archives first)"
+        )
     if len(by_edition) > 1:
         examples = [next(iter(f.values())).name for f in by_edition.values()]
-        raise DataError(f"{p}: holds files of two ICIO editions ({', '.join(examples)}); "
-                        "point to one edition's directory or file")
+        raise DataError(
+            f"{p}: holds files of two ICIO editions ({', '.join(examples)}); "
+            "point to one edition's directory or file"
+        )
     ((edition, found),) = by_edition.items()
     if years is None:
         return edition, dict(sorted(found.items()))
@@ -189,12 +293,14 @@ def icio_files(path: str | os.PathLike[str],
         raise DataError(
             f"{p}: no file for {missing[0]} "
             f"({_LAYOUTS[edition].example.format(year=missing[0])}); the directory holds "
-            f"{', '.join(map(str, sorted(found)))}")
+            f"{', '.join(map(str, sorted(found)))}"
+        )
     return edition, {y: found[y] for y in years}
 
 
-def iter_icio(path: str | os.PathLike[str],
-              years: Iterable[int] | None = None) -> Iterator[IOTable]:
+def iter_icio(
+    path: str | os.PathLike[str], years: Iterable[int] | None = None
+) -> Iterator[IOTable]:
     """Yield the tables of an ICIO directory or file one year at a time (see
     :func:`icio_files`)."""
     edition, files = icio_files(path, None if years is None else list(years))
@@ -202,8 +308,9 @@ def iter_icio(path: str | os.PathLike[str],
         yield read_icio_file(f, y, edition)
 
 
-def read_icio_file(path: str | os.PathLike[str], year: int | None = None,
-                   edition: str | None = None) -> IOTable:
+def read_icio_file(
+    path: str | os.PathLike[str], year: int | None = None, edition: str | None = None
+) -> IOTable:
     """Read one year's ICIO table.
 
     Parameters
@@ -246,7 +353,8 @@ def read_icio_file(path: str | os.PathLike[str], year: int | None = None,
             raise DataError(
                 f"{p}: named or given as the {EDITION_NAMES[claimed]} but laid out as the "
                 f"{EDITION_NAMES[layout_edition]} (its last column is "
-                f"{header[-1]!r}); is it a file of another edition?")
+                f"{header[-1]!r}); is it a file of another edition?"
+            )
     y = int(year) if year is not None else _year_of(p, layout_edition)
     labels, values = _read_values(p, header)
     return _assemble(p, y, layout_edition, header, labels, values)
@@ -258,8 +366,7 @@ def _header(p: Path) -> list[str]:
         with open(p, newline="", encoding="utf-8-sig") as handle:
             header = next(csv.reader(handle), [])
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise DataError(f"{p}: cannot be read as a CSV file ({exc}); is it an ICIO table?"
-                        ) from exc
+        raise DataError(f"{p}: cannot be read as a CSV file ({exc}); is it an ICIO table?") from exc
     return [h.strip() for h in header]
 
 
@@ -271,15 +378,18 @@ def _layout_of(p: Path, header: list[str]) -> str:
             return edition
     raise DataError(
         f"{p}: not laid out as an OECD ICIO table: its last column is {last!r}, where the "
-        "2021 edition has TOTAL and the 2023 edition OUT")
+        "2021 edition has TOTAL and the 2023 edition OUT"
+    )
 
 
 def _year_of(p: Path, edition: str) -> int:
     match = _LAYOUTS[edition].names.match(p.name)
     y = int(match.group(1)) if match else year_in_name(p.name)
     if y is None:
-        raise DataError(f"{p}: the file name carries no year; keep the publisher's name "
-                        f"({_LAYOUTS[edition].example.format(year='YYYY')}) or give the year")
+        raise DataError(
+            f"{p}: the file name carries no year; keep the publisher's name "
+            f"({_LAYOUTS[edition].example.format(year='YYYY')}) or give the year"
+        )
     return y
 
 
@@ -297,26 +407,27 @@ def _read_values(p: Path, header: list[str]) -> tuple[list[str], np.ndarray]:
     try:
         table = pa_csv.read_csv(
             p,
-            read_options=pa_csv.ReadOptions(skip_rows=1, column_names=names,
-                                            block_size=1 << 24),
+            read_options=pa_csv.ReadOptions(skip_rows=1, column_names=names, block_size=1 << 24),
             convert_options=pa_csv.ConvertOptions(
                 column_types={"c0": pa.string(), **{n: pa.float64() for n in names[1:]}},
-                strings_can_be_null=True),
+                strings_can_be_null=True,
+            ),
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError, OSError) as exc:
         message = " ".join(str(exc).split())
         col = re.search(r"CSV column #(\d+)", message)
         where = f" (column {header[int(col.group(1))]!r})" if col else ""
-        raise DataError(f"{p}: cannot be read as an ICIO table{where}: {message[:240]}; the "
-                        "file may be incomplete or damaged, download it again") from exc
+        raise DataError(
+            f"{p}: cannot be read as an ICIO table{where}: {message[:240]}; the "
+            "file may be incomplete or damaged, download it again"
+        ) from exc
     labels = [("" if v is None else str(v).strip()) for v in table.column(0).to_pylist()]
     values = np.empty((table.num_rows, len(names) - 1), dtype=np.float64, order="F")
     for k in range(1, len(names)):
         column = table.column(k)
         values[:, k - 1] = column.to_numpy(zero_copy_only=False)
         if column.null_count:  # empty cells
-            np.nan_to_num(values[:, k - 1], copy=False, nan=0.0, posinf=np.inf,
-                          neginf=-np.inf)
+            np.nan_to_num(values[:, k - 1], copy=False, nan=0.0, posinf=np.inf, neginf=-np.inf)
     del table
     return labels, values
 
@@ -336,8 +447,9 @@ def _parent(economy: str) -> str | None:
     return next((parent for pattern, parent in SPLITS if pattern.match(economy)), None)
 
 
-def _assemble(p: Path, y: int, edition: str, header: list[str], labels: list[str],
-              values: np.ndarray) -> IOTable:
+def _assemble(
+    p: Path, y: int, edition: str, header: list[str], labels: list[str], values: np.ndarray
+) -> IOTable:
     """Check the file's layout, sum the split economies and build the :class:`IOTable`."""
     layout = _LAYOUTS[edition]
     industries = ICIO_INDUSTRIES[edition]
@@ -345,18 +457,21 @@ def _assemble(p: Path, y: int, edition: str, header: list[str], labels: list[str
     bottom_labels = {layout.output_row, *layout.value_added_rows}
 
     def is_bottom(label: str) -> bool:
-        return label in bottom_labels or bool(layout.tax_suffix
-                                              and label.endswith(layout.tax_suffix))
+        return label in bottom_labels or bool(
+            layout.tax_suffix and label.endswith(layout.tax_suffix)
+        )
 
     n_file = next((k for k, lab in enumerate(labels) if is_bottom(lab)), len(labels))
     if n_file == 0 or n_file % ni:
-        raise DataError(f"{p} (year {y}): {n_file} country-industry rows before the rows "
-                        f"{', '.join(sorted(bottom_labels))}; the {EDITION_NAMES[edition]} has "
-                        f"{ni} industries per economy (the file may be incomplete)")
+        raise DataError(
+            f"{p} (year {y}): {n_file} country-industry rows before the rows "
+            f"{', '.join(sorted(bottom_labels))}; the {EDITION_NAMES[edition]} has "
+            f"{ni} industries per economy (the file may be incomplete)"
+        )
     row_labels = labels[:n_file]
     file_economies = []
     for start in range(0, n_file, ni):
-        block = [_split_label(lab) for lab in row_labels[start:start + ni]]
+        block = [_split_label(lab) for lab in row_labels[start : start + ni]]
         economy = block[0][0]
         codes = [code for _, code in block]
         k = first_mismatch(codes, industries)
@@ -366,7 +481,8 @@ def _assemble(p: Path, y: int, edition: str, header: list[str], labels: list[str
                 f"{p} (year {y}): row {start + k + 2} is labelled "
                 f"{row_labels[start + k]!r} where the {EDITION_NAMES[edition]} has "
                 f"{economy}_{industries[k]}; its industries are {describe(industries)}"
-                f"{_other_edition(codes, edition)}")
+                f"{_other_edition(codes, edition)}"
+            )
         file_economies.append(economy)
     if len(set(file_economies)) != len(file_economies):
         twice = next(e for e in file_economies if file_economies.count(e) > 1)
@@ -375,8 +491,9 @@ def _assemble(p: Path, y: int, edition: str, header: list[str], labels: list[str
     for e in file_economies:
         parent = _parent(e)
         if parent is not None and parent not in economies:
-            raise DataError(f"{p} (year {y}): the split economy {e!r} has no {parent!r} to "
-                            "be summed into")
+            raise DataError(
+                f"{p} (year {y}): the split economy {e!r} has no {parent!r} to be summed into"
+            )
 
     fd_labels = [f"{e}_{f}" for e in economies for f in ICIO_FINAL]
     expected = [*row_labels, *fd_labels, layout.total_column]
@@ -388,22 +505,25 @@ def _assemble(p: Path, y: int, edition: str, header: list[str], labels: list[str
             f"{p} (year {y}): column {k + 2} is {got} where the {EDITION_NAMES[edition]} has "
             f"{expected[k]!r}: the country-industries in the order of the rows, then each "
             f"economy's final demand ({', '.join(ICIO_FINAL)}), then "
-            f"{layout.total_column}; the file is incomplete or laid out otherwise")
+            f"{layout.total_column}; the file is incomplete or laid out otherwise"
+        )
     below = labels[n_file:]
     missing = [b for b in (*layout.value_added_rows, layout.output_row) if b not in below]
     if layout.tax_suffix and not any(lab.endswith(layout.tax_suffix) for lab in below):
         missing.insert(0, f"*{layout.tax_suffix}")
     if missing:
-        raise DataError(f"{p} (year {y}): the rows {', '.join(missing)} are missing below the "
-                        "country-industry rows; the file is incomplete, download it again")
+        raise DataError(
+            f"{p} (year {y}): the rows {', '.join(missing)} are missing below the "
+            "country-industry rows; the file is incomplete, download it again"
+        )
 
     split = [_parent(e) is not None for e in file_economies]
     if split != sorted(split):  # a split economy before an economy: put the splits last
-        blocks = ([b for b, s in enumerate(split) if not s]
-                  + [b for b, s in enumerate(split) if s])
+        blocks = [b for b, s in enumerate(split) if not s] + [b for b, s in enumerate(split) if s]
         index = np.concatenate([np.arange(b * ni, (b + 1) * ni) for b in blocks])
-        values = values[np.ix_(np.r_[index, n_file:values.shape[0]],
-                               np.r_[index, n_file:values.shape[1]])]
+        values = values[
+            np.ix_(np.r_[index, n_file : values.shape[0]], np.r_[index, n_file : values.shape[1]])
+        ]
         file_economies = [file_economies[b] for b in blocks]
     # each file block of rows (and columns) and the block of the table it is summed into
     position = {e: k for k, e in enumerate(economies)}
@@ -412,26 +532,56 @@ def _assemble(p: Path, y: int, edition: str, header: list[str], labels: list[str
 
     table_labels = [f"{e} {i}" for e in economies for i in industries]
     x = Z.sum(axis=1) + F.sum(axis=1)
-    check_sum(p, y, x, published, table_labels, "intermediate plus final demand (the row "
-              f"total) and the total column {layout.total_column}")
+    check_sum(
+        p,
+        y,
+        x,
+        published,
+        table_labels,
+        "intermediate plus final demand (the row "
+        f"total) and the total column {layout.total_column}",
+    )
     output = bottom_z[below.index(layout.output_row)]
-    check_sum(p, y, output, published, table_labels,
-              f"the output row {layout.output_row} and the total column "
-              f"{layout.total_column}")
-    added = [k for k, lab in enumerate(below) if lab in layout.value_added_rows
-             or (layout.tax_suffix and lab.endswith(layout.tax_suffix))]
+    check_sum(
+        p,
+        y,
+        output,
+        published,
+        table_labels,
+        f"the output row {layout.output_row} and the total column {layout.total_column}",
+    )
+    added = [
+        k
+        for k, lab in enumerate(below)
+        if lab in layout.value_added_rows or (layout.tax_suffix and lab.endswith(layout.tax_suffix))
+    ]
     inputs = Z.sum(axis=0) + bottom_z[added].sum(axis=0)
     taxes = "the *_TAXSUB rows" if layout.tax_suffix else ""
-    check_sum(p, y, inputs, output, table_labels,
-              "intermediate inputs plus " + " and ".join(
-                  filter(None, [taxes, ", ".join(layout.value_added_rows)]))
-              + f" (the column total) and the output row {layout.output_row}")
-    return IOTable(Z=Z, F=F, x=x, countries=economies, industries=industries,
-                   final_categories=ICIO_FINAL, year=y, source=p.name)
+    check_sum(
+        p,
+        y,
+        inputs,
+        output,
+        table_labels,
+        "intermediate inputs plus "
+        + " and ".join(filter(None, [taxes, ", ".join(layout.value_added_rows)]))
+        + f" (the column total) and the output row {layout.output_row}",
+    )
+    return IOTable(
+        Z=Z,
+        F=F,
+        x=x,
+        countries=economies,
+        industries=industries,
+        final_categories=ICIO_FINAL,
+        year=y,
+        source=p.name,
+    )
 
 
-def _sum_splits(values: np.ndarray, target: list[int], ni: int, n_file: int, n_final: int
-                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _sum_splits(
+    values: np.ndarray, target: list[int], ni: int, n_file: int, n_final: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Intermediate use, final demand, the total column and the bottom rows' intermediate
     part, with each file block of ``ni`` rows and columns summed into block ``target[b]``.
 
@@ -444,7 +594,7 @@ def _sum_splits(values: np.ndarray, target: list[int], ni: int, n_file: int, n_f
     n = g * ni
     splits = [(b, t) for b, t in enumerate(target) if b >= g]
     Z = values[:n, :n]  # views: the sums below write only into these blocks
-    F = values[:n, n_file:n_file + n_final]
+    F = values[:n, n_file : n_file + n_final]
     published = values[:n, -1]
     bottom_z = values[n_file:, :n]
     for b, t in splits:
@@ -452,8 +602,8 @@ def _sum_splits(values: np.ndarray, target: list[int], ni: int, n_file: int, n_f
         Z[rt] += values[rb, :n]  # the split's sales to the economies
         Z[:, rt] += values[:n, rb]  # the economies' sales to the split
         for b2, t2 in splits:  # sales between split economies
-            Z[rt, t2 * ni:(t2 + 1) * ni] += values[rb, b2 * ni:(b2 + 1) * ni]
-        F[rt] += values[rb, n_file:n_file + n_final]
+            Z[rt, t2 * ni : (t2 + 1) * ni] += values[rb, b2 * ni : (b2 + 1) * ni]
+        F[rt] += values[rb, n_file : n_file + n_final]
         published[rt] += values[rb, -1]
         bottom_z[:, rt] += values[n_file:, rb]
     return Z, F, published, bottom_z

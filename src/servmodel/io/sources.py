@@ -30,13 +30,15 @@ from servmodel.io import adb, icio, wiod2016
 from servmodel.io._release import year_in_name
 from servmodel.io.table import IOTable
 
-KINDS = MappingProxyType({
-    "wiod2016": "a directory of WIOD 2016 files (WIOT{year}_Nov16_ROW.xlsb or "
-                "WIOT{year}_October16_ROW.RData)",
-    "icio": "an OECD ICIO directory or CSV file (ICIO2021_{year}.csv, {year}.csv, "
-            "{year}_SML.csv)",
-    "adb": "an ADB MRIO workbook (.xlsx) or a directory of them",
-})
+KINDS = MappingProxyType(
+    {
+        "wiod2016": "a directory of WIOD 2016 files (WIOT{year}_Nov16_ROW.xlsb or "
+        "WIOT{year}_October16_ROW.RData)",
+        "icio": "an OECD ICIO directory or CSV file (ICIO2021_{year}.csv, {year}.csv, "
+        "{year}_SML.csv)",
+        "adb": "an ADB MRIO workbook (.xlsx) or a directory of them",
+    }
+)
 _SOURCE = re.compile(r"^([A-Za-z][A-Za-z0-9_]+):(.*)$", re.S)
 
 
@@ -71,8 +73,7 @@ class Release:
     files: dict[int, Path]
     name: str
     rest_of_world: str
-    read: Callable[[Path, int, Sequence[int] | None], IOTable] = field(repr=False,
-                                                                       compare=False)
+    read: Callable[[Path, int, Sequence[int] | None], IOTable] = field(repr=False, compare=False)
 
     @property
     def label(self) -> str:
@@ -130,29 +131,46 @@ def open_release(source: str, years: Sequence[int] | None = None) -> Release:
     """
     parts = split_source(source)
     if parts is None:
-        raise UsageError(f"source {source!r} is not of the form KIND:PATH; use "
-                         + ", ".join(f"{k}:PATH" for k in KINDS))
+        raise UsageError(
+            f"source {source!r} is not of the form KIND:PATH; use "
+            + ", ".join(f"{k}:PATH" for k in KINDS)
+        )
     kind, raw = parts
     if kind not in KINDS:
         raise UsageError(
             f"--source {source}: unknown kind {kind!r}; use wiod2013 (embedded), a long-format "
-            "table file, or " + "; ".join(f"{k}:PATH for {what}" for k, what in KINDS.items()))
+            "table file, or " + "; ".join(f"{k}:PATH for {what}" for k, what in KINDS.items())
+        )
     if not raw.strip():
-        raise UsageError(f"--source {source}: give the path after '{kind}:', "
-                         f"{KINDS[kind]}")
+        raise UsageError(f"--source {source}: give the path after '{kind}:', {KINDS[kind]}")
     path = Path(os.path.expanduser(raw))
     wanted = None if years is None else list(years)
     if kind == "wiod2016":
-        files = ({_single_year(path, wanted): path} if path.is_file()
-                 else wiod2016.wiod2016_files(path, wanted))
-        return Release(kind, "wiod2016", path, files, "WIOD 2016 release",
-                       wiod2016.REST_OF_WORLD,
-                       lambda p, year, _wanted: wiod2016.read_wiod2016_file(p, year))
+        files = (
+            {_single_year(path, wanted): path}
+            if path.is_file()
+            else wiod2016.wiod2016_files(path, wanted)
+        )
+        return Release(
+            kind,
+            "wiod2016",
+            path,
+            files,
+            "WIOD 2016 release",
+            wiod2016.REST_OF_WORLD,
+            lambda p, year, _wanted: wiod2016.read_wiod2016_file(p, year),
+        )
     if kind == "icio":
         edition, files = icio.icio_files(path, wanted)
-        return Release(kind, edition, path, files, icio.EDITION_NAMES[edition],
-                       icio.REST_OF_WORLD,
-                       lambda p, year, _wanted: icio.read_icio_file(p, year, edition))
+        return Release(
+            kind,
+            edition,
+            path,
+            files,
+            icio.EDITION_NAMES[edition],
+            icio.REST_OF_WORLD,
+            lambda p, year, _wanted: icio.read_icio_file(p, year, edition),
+        )
     files = adb.adb_files(path, None if path.is_file() else wanted)
     return Release(kind, "adb", path, files, "ADB MRIO", adb.REST_OF_WORLD, adb.read_adb_year)
 
@@ -161,9 +179,10 @@ def _single_year(path: Path, wanted: list[int] | None) -> int:
     """The year of one WIOD 2016 file given alone (from its name)."""
     y = year_in_name(path.name)
     if y is None:
-        raise DataError(f"{path}: the file name carries no year; keep the release's name "
-                        f"({wiod2016.EXCEL_NAME.format(year='YYYY')})")
+        raise DataError(
+            f"{path}: the file name carries no year; keep the release's name "
+            f"({wiod2016.EXCEL_NAME.format(year='YYYY')})"
+        )
     if wanted is not None and wanted != [y]:
-        raise DataError(f"{path}: holds the table of {y}, not of "
-                        f"{', '.join(map(str, wanted))}")
+        raise DataError(f"{path}: holds the table of {y}, not of {', '.join(map(str, wanted))}")
     return y

@@ -143,9 +143,7 @@ class IOTable:
             col = self.label(pos[1])
             return f"Z[row {r[0]} {r[1]}, column {col[0]} {col[1]}]"
         c, k = divmod(int(pos[1]), max(len(self.final_categories), 1))
-        return (
-            f"F[row {r[0]} {r[1]}, column {self.countries[c]} {self.final_categories[k]}]"
-        )
+        return f"F[row {r[0]} {r[1]}, column {self.countries[c]} {self.final_categories[k]}]"
 
     def __repr__(self) -> str:
         return (

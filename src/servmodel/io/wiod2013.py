@@ -53,8 +53,10 @@ def read_wiod2013_year(year: int) -> IOTable:
     path = wiod_year_file(year)
     try:
         with np.load(path, allow_pickle=False) as npz:
-            arrays = {k: npz[k] for k in ("Z", "F", "x", "countries", "industries",
-                                          "final_categories", "year")}
+            arrays = {
+                k: npz[k]
+                for k in ("Z", "F", "x", "countries", "industries", "final_categories", "year")
+            }
     except (OSError, KeyError, ValueError) as exc:
         raise DataError(f"{path}: not a readable WIOD table ({exc}); reinstall the data") from exc
     if int(arrays["year"]) != int(year):
@@ -73,5 +75,5 @@ def read_wiod2013_year(year: int) -> IOTable:
 
 def iter_wiod2013(years: Iterable[int] | None = None) -> Iterator[IOTable]:
     """Yield the embedded tables one year at a time (keeps one year in memory)."""
-    for year in (WIOD_YEARS if years is None else years):
+    for year in WIOD_YEARS if years is None else years:
         yield read_wiod2013_year(int(year))

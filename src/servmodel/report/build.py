@@ -76,8 +76,11 @@ class TableBuilder:
 
     __slots__ = ("_options", "_panels")
 
-    def __init__(self, results: Sequence[Any] = (), options: TableOptions | None = None,
-                 ) -> None:
+    def __init__(
+        self,
+        results: Sequence[Any] = (),
+        options: TableOptions | None = None,
+    ) -> None:
         results = tuple(results)
         panels = (_PanelInput("", results),) if results else ()
         self._panels: tuple[_PanelInput, ...] = panels
@@ -114,13 +117,16 @@ class TableBuilder:
         if not title.strip():
             raise UsageError("a stacked panel needs a title, e.g. 'Standard definition'")
         if any(not p.title for p in self._panels):
-            raise UsageError("results were given both outside and inside panels; put every "
-                             "result in a panel")
-        return self._make((*self._panels, _PanelInput(title.strip(), tuple(results))),
-                          self._options)
+            raise UsageError(
+                "results were given both outside and inside panels; put every result in a panel"
+            )
+        return self._make(
+            (*self._panels, _PanelInput(title.strip(), tuple(results))), self._options
+        )
 
-    def labels(self, mapping: Mapping[str, str] | Iterable[tuple[str, str]],
-               only: bool | None = None) -> TableBuilder:
+    def labels(
+        self, mapping: Mapping[str, str] | Iterable[tuple[str, str]], only: bool | None = None
+    ) -> TableBuilder:
         """Rename terms (term -> label); the mapping's order is the rows' order.
 
         ``only=True`` keeps only the labelled terms.
@@ -194,22 +200,27 @@ class TableBuilder:
 
 
 # -------------------------------------------------------------------------------------
-def _entries(panels: tuple[_PanelInput, ...], opts: TableOptions
-             ) -> list[tuple[str, list[ModelEntry]]]:
+def _entries(
+    panels: tuple[_PanelInput, ...], opts: TableOptions
+) -> list[tuple[str, list[ModelEntry]]]:
     if not panels or not any(p.results for p in panels):
         raise UsageError("no results to tabulate; give at least one result file")
     out = [(p.title, [entry_from_result(r, opts.level) for r in p.results]) for p in panels]
     width = len(out[0][1])
     for title, entries in out:
         if len(entries) != width:
-            raise UsageError(f"panel {title!r} has {len(entries)} models and panel "
-                             f"{out[0][0]!r} has {width}; stacked panels need one model per "
-                             "column in every panel")
+            raise UsageError(
+                f"panel {title!r} has {len(entries)} models and panel "
+                f"{out[0][0]!r} has {width}; stacked panels need one model per "
+                "column in every panel"
+            )
     for j in range(width):
         families = {entries[j].family for _, entries in out}
         if len(families) > 1:
-            raise UsageError(f"column {j + 1} mixes panel and Bayesian models across panels; "
-                             "put the same kind of model in a column (their notes differ)")
+            raise UsageError(
+                f"column {j + 1} mixes panel and Bayesian models across panels; "
+                "put the same kind of model in a column (their notes differ)"
+            )
     return out
 
 
@@ -219,8 +230,7 @@ def _compile(patterns: tuple[str, ...], what: str) -> list[re.Pattern[str]]:
         try:
             compiled.append(re.compile(pat))
         except re.error as exc:
-            raise UsageError(f"{what} pattern {pat!r} is not a regular expression: {exc}"
-                             ) from None
+            raise UsageError(f"{what} pattern {pat!r} is not a regular expression: {exc}") from None
     return compiled
 
 
@@ -240,19 +250,28 @@ class _Selection:
         self.drop = _compile(opts.drop, "--drop")
         every = list(dict.fromkeys(t for _, es in panels for e in es for t in e.terms))
         # the message lists the terms a table shows by default first
-        hidden = {t for _, es in panels for e in es if e.family == "bayes" for t in e.terms
-                  if hidden_term(t)}
+        hidden = {
+            t
+            for _, es in panels
+            for e in es
+            if e.family == "bayes"
+            for t in e.terms
+            if hidden_term(t)
+        }
         every = [t for t in every if t not in hidden] + [t for t in every if t in hidden]
         unknown = [repr(t) for t in self.labels if t not in every]
         if unknown:
-            raise UsageError(f"label for {_term_list(unknown)} matches no term of the models; "
-                             f"their terms are: {_term_list(every)}")
-        for what, pats, raw in (("--keep", self.keep, opts.keep),
-                                ("--drop", self.drop, opts.drop)):
+            raise UsageError(
+                f"label for {_term_list(unknown)} matches no term of the models; "
+                f"their terms are: {_term_list(every)}"
+            )
+        for what, pats, raw in (("--keep", self.keep, opts.keep), ("--drop", self.drop, opts.drop)):
             for pat, text in zip(pats, raw, strict=True):
                 if not any(pat.search(t) for t in every):
-                    raise UsageError(f"{what} pattern {text!r} matches no term of the models; "
-                                     f"their terms are: {_term_list(every)}")
+                    raise UsageError(
+                        f"{what} pattern {text!r} matches no term of the models; "
+                        f"their terms are: {_term_list(every)}"
+                    )
 
     def shows(self, entry: ModelEntry, term: str) -> bool:
         if self.opts.labelled_only and term not in self.labels:
@@ -286,23 +305,33 @@ def _row_order(panels: list[tuple[str, list[ModelEntry]]], sel: _Selection) -> l
 def _coef_cells(entry: ModelEntry, row: Any, opts: TableOptions) -> tuple[Cell, Cell]:
     d, mode = opts.digits, opts.digits_mode
     if entry.family == "bayes":
-        est = Cell(number(row.estimate, d, mode), quantity="posterior_mean",
-                   value=float(row.estimate))
+        est = Cell(
+            number(row.estimate, d, mode), quantity="posterior_mean", value=float(row.estimate)
+        )
         if opts.bayes_stat == "sd":
-            unc = Cell(number(row.std_error, d, mode), "()", quantity="posterior_sd",
-                       value=float(row.std_error))
+            unc = Cell(
+                number(row.std_error, d, mode),
+                "()",
+                quantity="posterior_sd",
+                value=float(row.std_error),
+            )
         else:
             unc = _interval(row.conf_low, row.conf_high, d, mode, "credible_int")
         return est, unc
-    est = Cell(number(row.estimate, d, mode),
-               stars=stars(row.p_value, opts.stars) if opts.stars else "",
-               quantity="estimate", value=float(row.estimate))
+    est = Cell(
+        number(row.estimate, d, mode),
+        stars=stars(row.p_value, opts.stars) if opts.stars else "",
+        quantity="estimate",
+        value=float(row.estimate),
+    )
     if opts.stat == "se":
-        unc = Cell(number(row.std_error, d, mode), "()", quantity="std_error",
-                   value=float(row.std_error))
+        unc = Cell(
+            number(row.std_error, d, mode), "()", quantity="std_error", value=float(row.std_error)
+        )
     elif opts.stat == "t":
-        unc = Cell(number(row.statistic, d, mode), "()", quantity="statistic",
-                   value=float(row.statistic))
+        unc = Cell(
+            number(row.statistic, d, mode), "()", quantity="statistic", value=float(row.statistic)
+        )
     elif opts.stat == "p":
         unc = Cell(pvalue(row.p_value, d), "()", quantity="p_value", value=float(row.p_value))
     else:
@@ -328,8 +357,7 @@ def _fit_cell(entry: ModelEntry, key: str, opts: TableOptions) -> Cell:
         return Cell(integer(value), quantity=key, value=float(value))
     if key == "clusters":
         counts = [n for _, n in value]
-        return Cell(" × ".join(integer(n) for n in counts), quantity=key,
-                    value=float(counts[0]))
+        return Cell(" × ".join(integer(n) for n in counts), quantity=key, value=float(counts[0]))
     if key == "cov_type":
         text = str(value)
         return Cell(text[:1].upper() + text[1:], quantity=key)
@@ -362,8 +390,13 @@ def _summary_rows(entries: list[ModelEntry], opts: TableOptions) -> list[Row]:
     return rows
 
 
-def _panel_rows(entries: list[ModelEntry], order: list[str], sel: _Selection,
-                opts: TableOptions, tiny: list[str]) -> list[Row]:
+def _panel_rows(
+    entries: list[ModelEntry],
+    order: list[str],
+    sel: _Selection,
+    opts: TableOptions,
+    tiny: list[str],
+) -> list[Row]:
     by_label: list[dict[str, Any]] = []
     for e in entries:
         mapping: dict[str, Any] = {}
@@ -372,9 +405,11 @@ def _panel_rows(entries: list[ModelEntry], order: list[str], sel: _Selection,
                 continue
             lab = sel.label(row.term)
             if lab in mapping:
-                raise UsageError(f"model {e.name!r}: terms {mapping[lab].term!r} and "
-                                 f"{row.term!r} would both go in row {lab!r}; give them "
-                                 "different labels or drop one")
+                raise UsageError(
+                    f"model {e.name!r}: terms {mapping[lab].term!r} and "
+                    f"{row.term!r} would both go in row {lab!r}; give them "
+                    "different labels or drop one"
+                )
             mapping[lab] = row
         by_label.append(mapping)
     rows: list[Row] = []
@@ -417,22 +452,28 @@ def _threshold(t: float) -> str:
     return f"{t:.{decimals}f}"
 
 
-def _notes(columns: list[Column], panels: list[tuple[str, list[ModelEntry]]],
-           opts: TableOptions) -> list[str]:
+def _notes(
+    columns: list[Column], panels: list[tuple[str, list[ModelEntry]]], opts: TableOptions
+) -> list[str]:
     panel_cols = [c.number for c in columns if c.family == "panel"]
     bayes_cols = [c.number for c in columns if c.family == "bayes"]
     mixed = bool(panel_cols and bayes_cols)
     notes = []
     if panel_cols:
-        words = (_STAT_WORDS[opts.stat] if opts.stat != "ci"
-                 else f"{opts.level:.0%} confidence intervals in brackets")
+        words = (
+            _STAT_WORDS[opts.stat]
+            if opts.stat != "ci"
+            else f"{opts.level:.0%} confidence intervals in brackets"
+        )
         text = f"Estimates with {words}"
         if opts.stars:
-            marks = ", ".join(f"{'*' * (k + 1)} p < {_threshold(t)}"
-                              for k, t in enumerate(opts.stars))
+            marks = ", ".join(
+                f"{'*' * (k + 1)} p < {_threshold(t)}" for k, t in enumerate(opts.stars)
+            )
             text += f"; {marks} (two-sided)"
-        notes.append((f"{_column_refs(panel_cols)}: {text[0].lower()}{text[1:]}" if mixed
-                      else text) + ".")
+        notes.append(
+            (f"{_column_refs(panel_cols)}: {text[0].lower()}{text[1:]}" if mixed else text) + "."
+        )
     if bayes_cols:
         if opts.bayes_stat == "sd":
             words = "posterior standard deviations in parentheses"
@@ -440,32 +481,44 @@ def _notes(columns: list[Column], panels: list[tuple[str, list[ModelEntry]]],
             kinds = {e.interval for _, es in panels for e in es if e.family == "bayes"}
             if len(kinds) == 1:
                 kind, level = next(iter(kinds))  # type: ignore[misc]
-                words = (f"{level:.0%} {_INTERVAL_WORDS.get(kind, kind)} credible intervals "
-                         "in brackets")
+                words = (
+                    f"{level:.0%} {_INTERVAL_WORDS.get(kind, kind)} credible intervals in brackets"
+                )
             else:
                 words = "credible intervals in brackets (levels differ by model)"
-        text = (f"Posterior means with {words}; no significance stars, as a posterior "
-                "summary is not a test")
-        notes.append((f"{_column_refs(bayes_cols)}: {text[0].lower()}{text[1:]}" if mixed
-                      else text) + ".")
-        failed = sorted({j + 1 for _, es in panels for j, e in enumerate(es)
-                         if e.family == "bayes" and e.converged is False})
+        text = (
+            f"Posterior means with {words}; no significance stars, as a posterior "
+            "summary is not a test"
+        )
+        notes.append(
+            (f"{_column_refs(bayes_cols)}: {text[0].lower()}{text[1:]}" if mixed else text) + "."
+        )
+        failed = sorted(
+            {
+                j + 1
+                for _, es in panels
+                for j, e in enumerate(es)
+                if e.family == "bayes" and e.converged is False
+            }
+        )
         if failed:
-            notes.append(f"{_column_refs(failed)}: convergence checks failed (R-hat, effective "
-                         "sample size or divergences); treat these estimates as provisional.")
+            notes.append(
+                f"{_column_refs(failed)}: convergence checks failed (R-hat, effective "
+                "sample size or divergences); treat these estimates as provisional."
+            )
     return notes
 
 
 def _columns(panels: list[tuple[str, list[ModelEntry]]], opts: TableOptions) -> list[Column]:
     width = len(panels[0][1])
     if opts.titles is not None and len(opts.titles) != width:
-        raise UsageError(f"{len(opts.titles)} column titles for {width} columns; give one "
-                         "title per column")
+        raise UsageError(
+            f"{len(opts.titles)} column titles for {width} columns; give one title per column"
+        )
     cols = []
     for j in range(width):
         names = tuple(es[j].name for _, es in panels)
-        title = (opts.titles[j] if opts.titles is not None
-                 else " / ".join(dict.fromkeys(names)))
+        title = opts.titles[j] if opts.titles is not None else " / ".join(dict.fromkeys(names))
         cols.append(Column(title, j + 1, panels[0][1][j].family, names))
     for label, _, last in opts.spanners:
         if last > width:
@@ -491,10 +544,23 @@ def _build(inputs: tuple[_PanelInput, ...], opts: TableOptions) -> Table:
         built.append(Panel(name, tuple(rows)))
     if tiny:
         unit = "decimals" if opts.digits_mode == "decimals" else "significant digits"
-        log.warning("%d estimate(s) print as zero with %d %s (%s); use more digits or "
-                    "significant digits", len(tiny), opts.digits, unit, _term_list(tiny, 5))
-    spanners = tuple(Spanner(lab, a - 1, b - 1)
-                     for lab, a, b in sorted(opts.spanners, key=lambda s: s[1]))
+        log.warning(
+            "%d estimate(s) print as zero with %d %s (%s); use more digits or significant digits",
+            len(tiny),
+            opts.digits,
+            unit,
+            _term_list(tiny, 5),
+        )
+    spanners = tuple(
+        Spanner(lab, a - 1, b - 1) for lab, a, b in sorted(opts.spanners, key=lambda s: s[1])
+    )
     notes = (*_notes(columns, panels, opts), *opts.notes)
-    return Table(columns=tuple(columns), panels=tuple(built), spanners=spanners,
-                 title=opts.title, label=opts.label, notes=notes, numbered=opts.numbers)
+    return Table(
+        columns=tuple(columns),
+        panels=tuple(built),
+        spanners=spanners,
+        title=opts.title,
+        label=opts.label,
+        notes=notes,
+        numbered=opts.numbers,
+    )

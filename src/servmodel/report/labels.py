@@ -31,8 +31,9 @@ def read_labels(path: str | os.PathLike[str]) -> tuple[tuple[str, str], ...]:
         return _toml(p)
     if suffix == ".csv":
         return _csv(p)
-    raise UsageError(f"label file {p}: use a .toml or .csv file (term = \"label\" pairs, or "
-                     "columns term,label)")
+    raise UsageError(
+        f'label file {p}: use a .toml or .csv file (term = "label" pairs, or columns term,label)'
+    )
 
 
 def _toml(p: Path) -> tuple[tuple[str, str], ...]:
@@ -42,13 +43,17 @@ def _toml(p: Path) -> tuple[tuple[str, str], ...]:
         raise DataError(f"label file {p} is not valid TOML: {exc}") from exc
     table = doc.get("labels", doc) if set(doc) <= {"labels"} else doc
     if not isinstance(table, dict) or not table:
-        raise DataError(f"label file {p} holds no labels; write lines such as "
-                        "\"tech_score:trend\" = \"Technology x trend\"")
+        raise DataError(
+            f"label file {p} holds no labels; write lines such as "
+            '"tech_score:trend" = "Technology x trend"'
+        )
     pairs = []
     for term, label in table.items():
         if not isinstance(label, str):
-            raise DataError(f"label file {p}: the label of {term!r} must be a string, not "
-                            f"{type(label).__name__}")
+            raise DataError(
+                f"label file {p}: the label of {term!r} must be a string, not "
+                f"{type(label).__name__}"
+            )
         pairs.append((str(term), label))
     return tuple(pairs)
 
@@ -61,8 +66,9 @@ def _csv(p: Path) -> tuple[tuple[str, str], ...]:
     except UnicodeDecodeError as exc:
         raise DataError(f"label file {p} is not UTF-8 text: {exc.reason}") from exc
     if not rows or not {"term", "label"} <= set(fields):
-        raise DataError(f"label file {p} needs a header row with the columns term,label and "
-                        "one row per term")
+        raise DataError(
+            f"label file {p} needs a header row with the columns term,label and one row per term"
+        )
     pairs = []
     for i, row in enumerate(rows, start=2):
         term, label = (row.get("term") or "").strip(), (row.get("label") or "").strip()
@@ -78,7 +84,8 @@ def parse_label_pairs(items: Iterable[str]) -> tuple[tuple[str, str], ...]:
     for item in items:
         term, sep, label = item.rpartition("=")
         if not sep or not term.strip() or not label.strip():
-            raise UsageError(f"--rename {item!r}: write TERM=LABEL, e.g. "
-                             "'tech_score:trend=Technology x trend'")
+            raise UsageError(
+                f"--rename {item!r}: write TERM=LABEL, e.g. 'tech_score:trend=Technology x trend'"
+            )
         pairs.append((term.strip(), label.strip()))
     return tuple(pairs)

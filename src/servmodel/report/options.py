@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Literal
 
 from servmodel.errors import UsageError
@@ -21,13 +22,30 @@ PanelStat = Literal["se", "t", "p", "ci"]
 # What sits below a Bayesian posterior mean: the credible interval or the posterior sd.
 BayesStat = Literal["ci", "sd"]
 DigitsMode = Literal["decimals", "significant"]
-FitKey = Literal["estimator", "dependent", "nobs", "entities", "clusters", "cov_type",
-                 "r2_within", "r2_overall", "elpd_loo", "p_loo", "max_rhat", "min_ess"]
+FitKey = Literal[
+    "estimator",
+    "dependent",
+    "nobs",
+    "entities",
+    "clusters",
+    "cov_type",
+    "r2_within",
+    "r2_overall",
+    "elpd_loo",
+    "p_loo",
+    "max_rhat",
+    "min_ess",
+]
 
 # File name endings that choose a format when --format is not given.
 SUFFIX_FORMATS: dict[str, str] = {
-    ".tex": "latex", ".md": "markdown", ".markdown": "markdown", ".html": "html",
-    ".htm": "html", ".csv": "csv", ".docx": "docx",
+    ".tex": "latex",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".csv": "csv",
+    ".docx": "docx",
 }
 
 DEFAULT_STARS: tuple[float, ...] = (0.10, 0.05, 0.01)
@@ -114,24 +132,31 @@ class TableOptions:
         validate_choice(self.bayes_stat, BayesStat, "--bayes-stat")
         validate_choice(self.digits_mode, DigitsMode, "digits mode")
         if not (isinstance(self.level, float | int) and 0.0 < float(self.level) < 1.0):
-            raise UsageError(f"confidence level {self.level!r} must be between 0 and 1, e.g. "
-                             "0.95")
-        if isinstance(self.digits, bool) or not isinstance(self.digits, int) or not (
-                0 <= self.digits <= 10):
+            raise UsageError(f"confidence level {self.level!r} must be between 0 and 1, e.g. 0.95")
+        if (
+            isinstance(self.digits, bool)
+            or not isinstance(self.digits, int)
+            or not (0 <= self.digits <= 10)
+        ):
             raise UsageError(f"digits {self.digits!r} must be a whole number from 0 to 10")
         if self.digits_mode == "significant" and self.digits < 1:
             raise UsageError("significant digits must be at least 1")
         stars = tuple(float(s) for s in self.stars)
         if any(not (math.isfinite(s) and 0.0 < s < 1.0) for s in stars):
-            raise UsageError(f"star thresholds {list(self.stars)} must lie between 0 and 1, "
-                             "e.g. 0.10,0.05,0.01")
+            raise UsageError(
+                f"star thresholds {list(self.stars)} must lie between 0 and 1, e.g. 0.10,0.05,0.01"
+            )
         if list(stars) != sorted(set(stars), reverse=True):
-            raise UsageError(f"star thresholds {list(self.stars)} must be different and "
-                             "given largest first, e.g. 0.10,0.05,0.01")
+            raise UsageError(
+                f"star thresholds {list(self.stars)} must be different and "
+                "given largest first, e.g. 0.10,0.05,0.01"
+            )
         object.__setattr__(self, "stars", stars)
         if self.label and not LABEL_PATTERN.match(self.label):
-            raise UsageError(f"label {self.label!r}: use letters, digits and : _ . - / + "
-                             "(it becomes LaTeX's \\label and the HTML id), e.g. tab:main")
+            raise UsageError(
+                f"label {self.label!r}: use letters, digits and : _ . - / + "
+                "(it becomes LaTeX's \\label and the HTML id), e.g. tab:main"
+            )
         for key in self.fit:
             validate_choice(key, FitKey, "fit row")
         if len(set(self.fit)) != len(self.fit):
@@ -141,8 +166,9 @@ class TableOptions:
             if not term or not isinstance(lab, str) or not lab.strip():
                 raise UsageError(f"label for term {term!r} is empty; give TERM=LABEL")
             if term in seen:
-                raise UsageError(f"term {term!r} is labelled twice ({seen[term]!r} and "
-                                 f"{lab!r}); keep one")
+                raise UsageError(
+                    f"term {term!r} is labelled twice ({seen[term]!r} and {lab!r}); keep one"
+                )
             seen[term] = lab
         if self.labelled_only and not self.labels:
             raise UsageError("only labelled terms were asked for, but no labels were given")
@@ -150,10 +176,13 @@ class TableOptions:
             if not label.strip():
                 raise UsageError("a column spanner needs a label, e.g. 'Fixed effects=1-2'")
             if not (1 <= first <= last):
-                raise UsageError(f"spanner {label!r}: columns {first}-{last} are not a range "
-                                 "of column numbers counted from 1")
+                raise UsageError(
+                    f"spanner {label!r}: columns {first}-{last} are not a range "
+                    "of column numbers counted from 1"
+                )
         ordered = sorted(self.spanners, key=lambda s: s[1])
-        for (a, _, a_last), (b, b_first, _) in zip(ordered, ordered[1:], strict=False):
+        for (a, _, a_last), (b, b_first, _) in pairwise(ordered):
             if b_first <= a_last:
-                raise UsageError(f"spanners {a!r} and {b!r} overlap; give each column to one "
-                                 "spanner")
+                raise UsageError(
+                    f"spanners {a!r} and {b!r} overlap; give each column to one spanner"
+                )

@@ -51,13 +51,16 @@ def format_for(path: str | os.PathLike[str]) -> str:
     """The format a file name asks for (``.tex``, ``.md``, ``.html``, ``.csv``, ``.docx``)."""
     suffix = Path(path).suffix.lower()
     if suffix not in SUFFIX_FORMATS:
-        raise UsageError(f"cannot tell the table format from {str(path)!r}; give --format "
-                         f"or a file name ending in {', '.join(SUFFIX_FORMATS)}")
+        raise UsageError(
+            f"cannot tell the table format from {str(path)!r}; give --format "
+            f"or a file name ending in {', '.join(SUFFIX_FORMATS)}"
+        )
     return SUFFIX_FORMATS[suffix]
 
 
-def write(table: Table, path: str | os.PathLike[str], fmt: str | None = None,
-          standalone: bool = False) -> Path:
+def write(
+    table: Table, path: str | os.PathLike[str], fmt: str | None = None, standalone: bool = False
+) -> Path:
     """Write the table to ``path`` (atomically) in ``fmt`` (default: from the suffix)."""
     fmt = check_format(fmt) if fmt is not None else format_for(path)
     dest = Path(path)
@@ -71,8 +74,7 @@ def write(table: Table, path: str | os.PathLike[str], fmt: str | None = None,
             tmp.write_bytes(data)
         return dest
     text = render(table, fmt, standalone=standalone)
-    with atomic_path(dest) as tmp:
-        # newline="" keeps the "\n" line ends on every platform (CSV and LaTeX alike)
-        with open(tmp, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+    # newline="" keeps the "\n" line ends on every platform (CSV and LaTeX alike)
+    with atomic_path(dest) as tmp, open(tmp, "w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
     return dest

@@ -126,10 +126,16 @@ def _panel_entry(result: Any, level: float) -> ModelEntry:
     if fit.clusters:
         facts["clusters"] = tuple(fit.clusters)
     return ModelEntry(
-        name=result.name, family="panel", coefs=result.tidy(level),
+        name=result.name,
+        family="panel",
+        coefs=result.tidy(level),
         estimator=_ESTIMATORS.get(opts.estimator, opts.estimator),
-        dependent=result.sample.dependent, definition=result.sample.definition,
-        facts=facts, entity_fe=entity_fe, year_fe=year_fe)
+        dependent=result.sample.dependent,
+        definition=result.sample.definition,
+        facts=facts,
+        entity_fe=entity_fe,
+        year_fe=year_fe,
+    )
 
 
 def _bayes_label(info: Mapping[str, Any], spec: Mapping[str, Any]) -> tuple[str, str]:
@@ -149,8 +155,9 @@ def _bayes_label(info: Mapping[str, Any], spec: Mapping[str, Any]) -> tuple[str,
     return (f"Bayes{' (pooled)' if pooled else ''}, {what}", dependent)
 
 
-def _worst(diagnostics: Mapping[str, Any], key: str, summary: pd.DataFrame, col: str,
-           pick: str) -> float | None:
+def _worst(
+    diagnostics: Mapping[str, Any], key: str, summary: pd.DataFrame, col: str, pick: str
+) -> float | None:
     entry = diagnostics.get(key) if isinstance(diagnostics, Mapping) else None
     if isinstance(entry, Mapping) and entry.get("value") is not None:
         return float(entry["value"])
@@ -181,13 +188,22 @@ def _bayes_entry(result: Any) -> ModelEntry:
     if ess is not None:
         facts["min_ess"] = ess
     interval = info.get("interval") or {}
-    converged = (all(bool(v.get("passed", True)) for v in result.diagnostics.values())
-                 if result.diagnostics else None)
+    converged = (
+        all(bool(v.get("passed", True)) for v in result.diagnostics.values())
+        if result.diagnostics
+        else None
+    )
     return ModelEntry(
-        name=result.name, family="bayes", coefs=result.tidy(), estimator=estimator,
-        dependent=dependent, definition=str(info.get("definition", "")), facts=facts,
+        name=result.name,
+        family="bayes",
+        coefs=result.tidy(),
+        estimator=estimator,
+        dependent=dependent,
+        definition=str(info.get("definition", "")),
+        facts=facts,
         interval=(str(interval.get("kind", "eti")), float(interval.get("level", 0.95))),
-        converged=converged)
+        converged=converged,
+    )
 
 
 def entry_from_result(result: Any, level: float = 0.95, source: str = "") -> ModelEntry:
@@ -214,8 +230,10 @@ def entry_from_result(result: Any, level: float = 0.95, source: str = "") -> Mod
     if bayes is not None and isinstance(result, bayes.BayesResult):
         return _bayes_entry(result)
     where = f"{source}: " if source else ""
-    raise UsageError(f"{where}a {type(result).__name__} is not a model result; tables take "
-                     "the results of `servmodel estimate` and `servmodel bayes`")
+    raise UsageError(
+        f"{where}a {type(result).__name__} is not a model result; tables take "
+        "the results of `servmodel estimate` and `servmodel bayes`"
+    )
 
 
 def load_model(path: str | os.PathLike[str]) -> Any:

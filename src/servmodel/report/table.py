@@ -18,8 +18,19 @@ Bracket = Literal["", "()", "[]"]
 
 # The long (tidy) layout of a table: one row per non-empty cell.
 CELL_COLUMNS: tuple[str, ...] = (
-    "panel", "row", "term", "kind", "column", "model", "quantity", "value", "low", "high",
-    "error", "stars", "text",
+    "panel",
+    "row",
+    "term",
+    "kind",
+    "column",
+    "model",
+    "quantity",
+    "value",
+    "low",
+    "high",
+    "error",
+    "stars",
+    "text",
 )
 
 
@@ -177,19 +188,21 @@ class Table:
                     if cell.empty:
                         continue
                     col = self.columns[j]
-                    records.append({
-                        "panel": panel.title,
-                        "row": row.term or row.label,
-                        "term": row.terms[j] if row.terms else "",
-                        "kind": row.kind,
-                        "column": col.number,
-                        "model": col.models[k],
-                        "quantity": cell.quantity,
-                        "value": cell.value,
-                        "low": cell.low,
-                        "high": cell.high,
-                        "error": cell.error,
-                        "stars": cell.stars,
-                        "text": cell.display,
-                    })
+                    records.append(
+                        {
+                            "panel": panel.title,
+                            "row": row.term or row.label,
+                            "term": row.terms[j] if row.terms else "",
+                            "kind": row.kind,
+                            "column": col.number,
+                            "model": col.models[k],
+                            "quantity": cell.quantity,
+                            "value": cell.value,
+                            "low": cell.low,
+                            "high": cell.high,
+                            "error": cell.error,
+                            "stars": cell.stars,
+                            "text": cell.display,
+                        }
+                    )
         return pd.DataFrame.from_records(records, columns=list(CELL_COLUMNS))

@@ -34,8 +34,15 @@ MIN_COLUMN_IN = 1.0
 # cells of words, which may wrap in a narrow column
 _WRAPPING = ("estimator", "dependent", "cov_type")
 # children of w:tcPr that must follow w:tcBorders (schema order)
-_AFTER_BORDERS = ("w:shd", "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText",
-                  "w:vAlign", "w:hideMark")
+_AFTER_BORDERS = (
+    "w:shd",
+    "w:noWrap",
+    "w:tcMar",
+    "w:textDirection",
+    "w:tcFitText",
+    "w:vAlign",
+    "w:hideMark",
+)
 
 
 def _border(cell: _Cell, side: str, size: int) -> None:
@@ -49,7 +56,7 @@ def _border(cell: _Cell, side: str, size: int) -> None:
         edge = OxmlElement(f"w:{side}")
         # top, left, bottom, right is the order the schema wants
         order = ["top", "left", "start", "bottom", "right", "end"]
-        later = [qn(f"w:{s}") for s in order[order.index(side) + 1:]]
+        later = [qn(f"w:{s}") for s in order[order.index(side) + 1 :]]
         after = next((child for child in borders if child.tag in later), None)
         if after is None:
             borders.append(edge)
@@ -66,8 +73,9 @@ def _rule(cells: list[_Cell], side: str, size: int) -> None:
         _border(c, side, size)
 
 
-def _write(cell: _Cell, text: str, align: WD_ALIGN_PARAGRAPH, italic: bool = False,
-           superscript: str = "") -> None:
+def _write(
+    cell: _Cell, text: str, align: WD_ALIGN_PARAGRAPH, italic: bool = False, superscript: str = ""
+) -> None:
     par = cell.paragraphs[0]
     par.alignment = align
     par.paragraph_format.space_after = Pt(0)
@@ -94,8 +102,9 @@ def _column_widths(labels: list[str], columns: list[list[str]]) -> list[float]:
     ``columns`` holds the texts of each model column that must not wrap (numbers,
     intervals, titles of one word); words such as "Clustered by country" may wrap.
     """
-    data = [max(max((len(t) for t in col), default=0) * CHAR_IN + 0.2, MIN_COLUMN_IN)
-            for col in columns]
+    data = [
+        max(max((len(t) for t in col), default=0) * CHAR_IN + 0.2, MIN_COLUMN_IN) for col in columns
+    ]
     room = max(TEXT_WIDTH_IN - sum(data), 1.2)
     label = min(max((len(t) for t in labels), default=0) * CHAR_IN + 0.2, room, 3.0)
     return [max(label, 1.2), *data]
@@ -127,8 +136,10 @@ def _value(cell: Cell) -> str:
 def _reproducible(blob: bytes) -> bytes:
     """Rewrite the zip with a fixed timestamp on every entry (same table, same bytes)."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(blob)) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    with (
+        zipfile.ZipFile(io.BytesIO(blob)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
         for info in src.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
@@ -196,9 +207,13 @@ def docx_bytes(table: Table) -> bytes:
     _rule(list(grid.rows[len(grid.rows) - 1].cells), "bottom", HEAVY)
     # panel titles span the table and do not set the first column's width; words wrap
     labels = [r.label for p in table.panels for r in p.rows]
-    numbers = [[*c.title.split(), *(w for p in table.panels for r in p.rows
-                                    for w in _unbreakable(r.cells[j]))]
-               for j, c in enumerate(table.columns)]
+    numbers = [
+        [
+            *c.title.split(),
+            *(w for p in table.panels for r in p.rows for w in _unbreakable(r.cells[j])),
+        ]
+        for j, c in enumerate(table.columns)
+    ]
     _finish(grid, _column_widths(labels, numbers))
     for i, note in enumerate(table.notes):
         par = doc.add_paragraph()

@@ -55,18 +55,16 @@ def render_html(table: Table) -> str:
     frame, rules = _frame(table)
     grouped = any(p.title for p in table.panels)
     data_cols = [f"c{j}" for j in range(table.n_columns)]
-    gt = GT(frame, rowname_col=_STUB, groupname_col=_GROUP if grouped else None,
-            id=_page_id(table))
+    gt = GT(frame, rowname_col=_STUB, groupname_col=_GROUP if grouped else None, id=_page_id(table))
     if not grouped:
         gt = gt.cols_hide(_GROUP)
     labels = {}
     for j, col in enumerate(table.columns):
         title = _html.escape(col.title)
-        labels[f"c{j}"] = html(f"{table.column_heading(j)}<br>{title}" if table.numbered
-                               else title)
+        labels[f"c{j}"] = html(f"{table.column_heading(j)}<br>{title}" if table.numbered else title)
     gt = gt.cols_label(**labels).cols_align("center", columns=data_cols)
     for k, sp in enumerate(table.spanners):
-        gt = gt.tab_spanner(sp.label, columns=data_cols[sp.first:sp.last + 1], id=f"sp{k}")
+        gt = gt.tab_spanner(sp.label, columns=data_cols[sp.first : sp.last + 1], id=f"sp{k}")
     if table.title:
         gt = gt.tab_header(title=table.title)
     for note in table.notes:
@@ -76,21 +74,33 @@ def render_html(table: Table) -> str:
     gt = gt.tab_style(style.css("white-space: nowrap; vertical-align: top;"), loc.body())
     gt = gt.tab_style(style.css("vertical-align: top;"), loc.stub())
     for i in rules:
-        gt = gt.tab_style(style.borders(sides="top", color=RULE, weight="1px"),
-                          [loc.body(rows=[i]), loc.stub(rows=[i])])
+        gt = gt.tab_style(
+            style.borders(sides="top", color=RULE, weight="1px"),
+            [loc.body(rows=[i]), loc.stub(rows=[i])],
+        )
     gt = gt.tab_options(
-        table_border_top_color=RULE, table_border_top_width="2px",
-        table_border_bottom_color=RULE, table_border_bottom_width="2px",
-        heading_border_bottom_color=RULE, heading_border_bottom_width="1px",
-        heading_title_font_size="110%", heading_align="left",
-        column_labels_border_top_color=RULE, column_labels_border_top_width="1px",
-        column_labels_border_bottom_color=RULE, column_labels_border_bottom_width="1px",
+        table_border_top_color=RULE,
+        table_border_top_width="2px",
+        table_border_bottom_color=RULE,
+        table_border_bottom_width="2px",
+        heading_border_bottom_color=RULE,
+        heading_border_bottom_width="1px",
+        heading_title_font_size="110%",
+        heading_align="left",
+        column_labels_border_top_color=RULE,
+        column_labels_border_top_width="1px",
+        column_labels_border_bottom_color=RULE,
+        column_labels_border_bottom_width="1px",
         table_body_hlines_style="none",
-        table_body_border_top_color=RULE, table_body_border_bottom_color=RULE,
+        table_body_border_top_color=RULE,
+        table_body_border_bottom_color=RULE,
         table_body_border_bottom_width="1px",
-        row_group_border_top_style="none", row_group_border_bottom_style="none",
+        row_group_border_top_style="none",
+        row_group_border_bottom_style="none",
         row_group_font_weight="bold",
         stub_border_style="none",
-        data_row_padding="2px", table_font_size="15px", table_font_color="#000000",
+        data_row_padding="2px",
+        table_font_size="15px",
+        table_font_color="#000000",
     )
     return gt.as_raw_html(make_page=True)

@@ -59,8 +59,11 @@ def render_number_text(text: str) -> str:
 def _cell(cell: Cell) -> str:
     if cell.empty:
         return ""
-    text = render_number_text(cell.text) if cell.quantity not in ("estimator", "dependent",
-                                                            "cov_type") else escape(cell.text)
+    text = (
+        render_number_text(cell.text)
+        if cell.quantity not in ("estimator", "dependent", "cov_type")
+        else escape(cell.text)
+    )
     if cell.bracket:
         text = f"{cell.bracket[0]}{text}{cell.bracket[1]}"
     if cell.stars:
@@ -102,8 +105,9 @@ def render_latex(table: Table, standalone: bool = False) -> str:
             # a key, not text: TableOptions lets through only what \label takes as is
             out.append(f"\\label{{{table.label}}}")
     elif table.label:
-        log.warning("the LaTeX label %r needs a title (caption) to refer to; it was left out",
-                    table.label)
+        log.warning(
+            "the LaTeX label %r needs a title (caption) to refer to; it was left out", table.label
+        )
     out.append(f"\\begin{{tabular}}{{@{{}}l*{{{n}}}{{c}}}}")
     out.append("\\toprule")
     out += _header(table)
@@ -112,8 +116,10 @@ def render_latex(table: Table, standalone: bool = False) -> str:
         if panel.title:
             if k:
                 out.append("\\addlinespace")
-            out.append(f"\\multicolumn{{{n + 1}}}{{@{{}}l}}{{\\textit{{{escape(panel.title)}}}}}"
-                       r" \\")
+            out.append(
+                f"\\multicolumn{{{n + 1}}}{{@{{}}l}}{{\\textit{{{escape(panel.title)}}}}}"
+                r" \\"
+            )
             out.append("\\addlinespace[0.3em]")
         out += [_row(r) for r in panel.coefficient_rows]
         summary = panel.summary_rows
@@ -124,8 +130,7 @@ def render_latex(table: Table, standalone: bool = False) -> str:
     out.append("\\end{tabular}")
     if table.notes:
         # no label and no label gap: each note starts at the table's left edge
-        out += ["\\begin{tablenotes}[flushleft]", "\\footnotesize",
-                "\\setlength\\labelsep{0pt}"]
+        out += ["\\begin{tablenotes}[flushleft]", "\\footnotesize", "\\setlength\\labelsep{0pt}"]
         for i, note in enumerate(table.notes):
             lead = "\\textit{Notes:} " if i == 0 else ""
             out.append(f"\\item[]{lead}{escape(note)}")
@@ -136,6 +141,8 @@ def render_latex(table: Table, standalone: bool = False) -> str:
         return body
     # a wide table (many models) gets a landscape page
     page = "margin=2cm" + (",landscape" if n >= 6 else "")
-    return ("\\documentclass{article}\n"
-            f"\\usepackage[{page}]{{geometry}}\n" + PREAMBLE + "\\pagestyle{empty}\n"
-            "\\begin{document}\n" + body + "\\end{document}\n")
+    return (
+        "\\documentclass{article}\n"
+        f"\\usepackage[{page}]{{geometry}}\n" + PREAMBLE + "\\pagestyle{empty}\n"
+        "\\begin{document}\n" + body + "\\end{document}\n"
+    )

@@ -45,8 +45,11 @@ def _row(row: Row) -> str:
 def _spanner_sentence(table: Table) -> str:
     parts = []
     for sp in table.spanners:
-        cols = (f"column ({sp.first + 1})" if sp.first == sp.last
-                else f"columns ({sp.first + 1})-({sp.last + 1})")
+        cols = (
+            f"column ({sp.first + 1})"
+            if sp.first == sp.last
+            else f"columns ({sp.first + 1})-({sp.last + 1})"
+        )
         parts.append(f"{cols}: {sp.label}")
     text = "; ".join(parts)
     return escape(text[:1].upper() + text[1:] + ".")

@@ -103,8 +103,13 @@ class BayesResult:
                 del idata.constant_data
             idata.add_groups(constant_data=_rows_dataset(self.rows))
         idata.posterior.attrs["servmodel"] = json.dumps(
-            {"format": FORMAT_TAG, "format_version": FORMAT_VERSION, "kind": KIND,
-             "result": _json_safe(self.to_payload())})
+            {
+                "format": FORMAT_TAG,
+                "format_version": FORMAT_VERSION,
+                "kind": KIND,
+                "result": _json_safe(self.to_payload()),
+            }
+        )
         with atomic_path(nc) as tmp:
             _to_netcdf(idata, tmp)
         save_payload(KIND, self.to_payload(), js)
@@ -144,14 +149,19 @@ def _to_netcdf(idata: az.InferenceData, path: Path) -> None:
     mode = "w"
     for group in idata.groups():
         ds = getattr(idata, group)
-        if group in ("posterior", "posterior_predictive", "log_likelihood", "prior",
-                     "prior_predictive"):
-            ds = ds.map(lambda da: da.astype(np.float32) if da.dtype == np.float64 else da,
-                        keep_attrs=True)
+        if group in (
+            "posterior",
+            "posterior_predictive",
+            "log_likelihood",
+            "prior",
+            "prior_predictive",
+        ):
+            ds = ds.map(
+                lambda da: da.astype(np.float32) if da.dtype == np.float64 else da, keep_attrs=True
+            )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            ds.to_netcdf(path, mode=mode, group=group, engine="h5netcdf",
-                         encoding=_encoding(ds))
+            ds.to_netcdf(path, mode=mode, group=group, engine="h5netcdf", encoding=_encoding(ds))
         mode = "a"
 
 
@@ -169,43 +179,59 @@ def load_bayes(path: str | os.PathLike[str]) -> BayesResult:
     try:
         idata = az.from_netcdf(p, engine="h5netcdf")
     except Exception as exc:  # h5py/xarray raise many types for a non-netCDF file
-        raise ResultError(f"{p}: not a netCDF file written by servmodel bayes ({exc}); give "
-                          "the NAME.nc that `servmodel bayes` wrote") from exc
+        raise ResultError(
+            f"{p}: not a netCDF file written by servmodel bayes ({exc}); give "
+            "the NAME.nc that `servmodel bayes` wrote"
+        ) from exc
     if "posterior" not in idata.groups():
-        raise ResultError(f"{p}: no posterior group; not a servmodel Bayesian result; give "
-                          "the NAME.nc that `servmodel bayes` wrote")
+        raise ResultError(
+            f"{p}: no posterior group; not a servmodel Bayesian result; give "
+            "the NAME.nc that `servmodel bayes` wrote"
+        )
     raw = idata.posterior.attrs.get("servmodel")
     try:
         doc = json.loads(raw) if raw is not None else None
     except json.JSONDecodeError:
         doc = None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT_TAG or doc.get("kind") != KIND:
-        raise ResultError(f"{p}: netCDF file without servmodel's result tag; it was not "
-                          "written by `servmodel bayes`")
+        raise ResultError(
+            f"{p}: netCDF file without servmodel's result tag; it was not "
+            "written by `servmodel bayes`"
+        )
     if not isinstance(doc.get("format_version"), int) or doc["format_version"] > FORMAT_VERSION:
-        raise ResultError(f"{p}: result format version {doc.get('format_version')!r} is newer "
-                          "than this servmodel reads; upgrade servmodel")
+        raise ResultError(
+            f"{p}: result format version {doc.get('format_version')!r} is newer "
+            "than this servmodel reads; upgrade servmodel"
+        )
     rows = None
     if "constant_data" in idata.groups():
         cd = idata.constant_data
         rows = pd.DataFrame({k: cd[k].values for k in cd.data_vars})
         if "oecd" in rows:
-            rows["oecd"] = pd.array([pd.NA if v < 0 else bool(v) for v in rows["oecd"]],
-                                    dtype="boolean")
+            rows["oecd"] = pd.array(
+                [pd.NA if v < 0 else bool(v) for v in rows["oecd"]], dtype="boolean"
+            )
     return _from_payload(doc["result"], idata=idata, rows=rows)
 
 
-def _from_payload(payload: dict[str, Any], idata: az.InferenceData | None = None,
-                  rows: pd.DataFrame | None = None) -> BayesResult:
+def _from_payload(
+    payload: dict[str, Any], idata: az.InferenceData | None = None, rows: pd.DataFrame | None = None
+) -> BayesResult:
     from servmodel.results.serialize import decode_float
 
     summary = pd.DataFrame(payload["summary"])
     for col in summary.columns:
         if col != "term":
             summary[col] = [decode_float(v) for v in summary[col]]
-    return BayesResult(name=payload["name"], spec=payload["spec"], summary=summary,
-                       diagnostics=payload["diagnostics"], info=payload["info"],
-                       idata=idata, rows=rows)
+    return BayesResult(
+        name=payload["name"],
+        spec=payload["spec"],
+        summary=summary,
+        diagnostics=payload["diagnostics"],
+        info=payload["info"],
+        idata=idata,
+        rows=rows,
+    )
 
 
 register_kind(KIND, _from_payload)

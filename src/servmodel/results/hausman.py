@@ -59,9 +59,16 @@ class HausmanResult:
         """One row per compared coefficient: term, b_fe, b_re, difference, std_error of the
         difference (NaN where the variance of the difference is negative)."""
         diff = [f - r for f, r in zip(self.b_fe, self.b_re, strict=True)]
-        se = [v ** 0.5 if v >= 0 else float("nan") for v in self.var_diff_diag]
-        return pd.DataFrame({"term": list(self.terms), "b_fe": list(self.b_fe),
-                             "b_re": list(self.b_re), "difference": diff, "std_error": se})
+        se = [v**0.5 if v >= 0 else float("nan") for v in self.var_diff_diag]
+        return pd.DataFrame(
+            {
+                "term": list(self.terms),
+                "b_fe": list(self.b_fe),
+                "b_re": list(self.b_re),
+                "difference": diff,
+                "std_error": se,
+            }
+        )
 
     def summary(self) -> str:
         """A plain-text summary: statistic, compared coefficients, notes."""
@@ -80,14 +87,18 @@ class HausmanResult:
     def from_dict(cls, data: Mapping[str, Any]) -> HausmanResult:
         """Inverse of :meth:`to_dict`."""
         return cls(
-            fe_name=data["fe_name"], re_name=data["re_name"], terms=tuple(data["terms"]),
+            fe_name=data["fe_name"],
+            re_name=data["re_name"],
+            terms=tuple(data["terms"]),
             b_fe=tuple(decode_float(v) for v in data["b_fe"]),
             b_re=tuple(decode_float(v) for v in data["b_re"]),
             var_diff_diag=tuple(decode_float(v) for v in data["var_diff_diag"]),
-            statistic=decode_float(data["statistic"]), df=int(data["df"]),
+            statistic=decode_float(data["statistic"]),
+            df=int(data["df"]),
             p_value=decode_float(data["p_value"]),
             generalized_inverse=bool(data["generalized_inverse"]),
-            min_eigenvalue=decode_float(data["min_eigenvalue"]), notes=tuple(data["notes"]),
+            min_eigenvalue=decode_float(data["min_eigenvalue"]),
+            notes=tuple(data["notes"]),
         )
 
     def save(self, path: str | os.PathLike[str]) -> Path:

@@ -48,8 +48,12 @@ class VarianceComponents:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> VarianceComponents:
         """Inverse of :meth:`to_dict`."""
-        return cls(**{k: decode_float(data[k]) for k in (
-            "sigma2_effects", "sigma2_idiosyncratic", "rho", "theta_min", "theta_max")})
+        return cls(
+            **{
+                k: decode_float(data[k])
+                for k in ("sigma2_effects", "sigma2_idiosyncratic", "rho", "theta_min", "theta_max")
+            }
+        )
 
 
 @dataclass(frozen=True)
@@ -99,8 +103,11 @@ class FitStats:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
-        out = {k: v for k, v in self.__dict__.items()
-               if k not in ("f_test", "variance_components", "clusters")}
+        out = {
+            k: v
+            for k, v in self.__dict__.items()
+            if k not in ("f_test", "variance_components", "clusters")
+        }
         out["clusters"] = [list(c) for c in self.clusters]
         out["f_test"] = None if self.f_test is None else self.f_test.to_dict()
         vc = self.variance_components
@@ -113,13 +120,17 @@ class FitStats:
         f = data["f_test"]
         vc = data["variance_components"]
         return cls(
-            estimator=data["estimator"], nobs=int(data["nobs"]),
-            entities=int(data["entities"]), periods=int(data["periods"]),
+            estimator=data["estimator"],
+            nobs=int(data["nobs"]),
+            entities=int(data["entities"]),
+            periods=int(data["periods"]),
             clusters=tuple((str(d), int(n)) for d, n in data["clusters"]),
-            r2=decode_float(data["r2"]), r2_within=decode_float(data["r2_within"]),
+            r2=decode_float(data["r2"]),
+            r2_within=decode_float(data["r2_within"]),
             r2_between=decode_float(data["r2_between"]),
             r2_overall=decode_float(data["r2_overall"]),
-            df_model=int(data["df_model"]), df_resid=int(data["df_resid"]),
+            df_model=int(data["df_model"]),
+            df_resid=int(data["df_resid"]),
             cov_type=data["cov_type"],
             f_test=None if f is None else _wald_from_dict(f),
             variance_components=None if vc is None else VarianceComponents.from_dict(vc),
@@ -127,10 +138,14 @@ class FitStats:
 
 
 def _wald_from_dict(data: Mapping[str, Any]) -> WaldTest:
-    return WaldTest(data["name"], tuple(data["terms"]), decode_float(data["statistic"]),
-                    int(data["df_num"]),
-                    None if data["df_denom"] is None else float(data["df_denom"]),
-                    decode_float(data["p_value"]))
+    return WaldTest(
+        data["name"],
+        tuple(data["terms"]),
+        decode_float(data["statistic"]),
+        int(data["df_num"]),
+        None if data["df_denom"] is None else float(data["df_denom"]),
+        decode_float(data["p_value"]),
+    )
 
 
 @dataclass(frozen=True)
@@ -179,10 +194,14 @@ class SampleInfo:
     def from_dict(cls, data: Mapping[str, Any]) -> SampleInfo:
         """Inverse of :meth:`to_dict`."""
         return cls(
-            definition=data["definition"], measure=data["measure"],
-            dependent=data["dependent"], countries=tuple(data["countries"]),
-            industries=tuple(data["industries"]), years=tuple(int(y) for y in data["years"]),
-            trend_origin=int(data["trend_origin"]), rows_selected=int(data["rows_selected"]),
+            definition=data["definition"],
+            measure=data["measure"],
+            dependent=data["dependent"],
+            countries=tuple(data["countries"]),
+            industries=tuple(data["industries"]),
+            years=tuple(int(y) for y in data["years"]),
+            trend_origin=int(data["trend_origin"]),
+            rows_selected=int(data["rows_selected"]),
             dropped=tuple((str(r), int(n)) for r, n in data["dropped"]),
             sample_id=data["sample_id"],
         )
@@ -215,8 +234,19 @@ class PanelResult:
         Package versions.
     """
 
-    __slots__ = ("_cov", "_fingerprint", "_fit", "_inference", "_notes", "_params", "_sample",
-                 "_spec", "_terms", "_tests", "_versions")
+    __slots__ = (
+        "_cov",
+        "_fingerprint",
+        "_fit",
+        "_inference",
+        "_notes",
+        "_params",
+        "_sample",
+        "_spec",
+        "_terms",
+        "_tests",
+        "_versions",
+    )
 
     def __init__(
         self,
@@ -236,8 +266,10 @@ class PanelResult:
         params = np.array(params, dtype=float).reshape(-1)
         cov = np.array(cov, dtype=float)
         if params.shape != (k,) or cov.shape != (k, k):
-            raise ValueError(f"{k} terms need {k} estimates and a {k}x{k} covariance; got "
-                             f"{params.shape} and {cov.shape}")
+            raise ValueError(
+                f"{k} terms need {k} estimates and a {k}x{k} covariance; got "
+                f"{params.shape} and {cov.shape}"
+            )
         params.flags.writeable = False
         cov.flags.writeable = False
         self._spec = spec
@@ -293,8 +325,7 @@ class PanelResult:
     @property
     def std_errors(self) -> pd.Series:
         """Standard errors, indexed by term."""
-        return pd.Series(np.sqrt(np.diag(self._cov)), index=list(self._terms),
-                         name="std_error")
+        return pd.Series(np.sqrt(np.diag(self._cov)), index=list(self._terms), name="std_error")
 
     @property
     def cov(self) -> pd.DataFrame:
@@ -309,8 +340,9 @@ class PanelResult:
     def tidy(self, level: float = 0.95) -> pd.DataFrame:
         """One row per coefficient: term, estimate, std_error, statistic, p_value, conf_low,
         conf_high (interval at confidence ``level``)."""
-        return coefficient_table(self._terms, self._params, np.sqrt(np.diag(self._cov)),
-                                 self._inference, level)
+        return coefficient_table(
+            self._terms, self._params, np.sqrt(np.diag(self._cov)), self._inference, level
+        )
 
     # --- fit and sample -----------------------------------------------------------------
     @property
@@ -340,8 +372,10 @@ class PanelResult:
 
     def __repr__(self) -> str:
         f = self._fit
-        return (f"PanelResult(name={self.name!r}, estimator={f.estimator!r}, nobs={f.nobs}, "
-                f"terms={len(self._terms)}, cov={f.cov_type!r})")
+        return (
+            f"PanelResult(name={self.name!r}, estimator={f.estimator!r}, nobs={f.nobs}, "
+            f"terms={len(self._terms)}, cov={f.cov_type!r})"
+        )
 
     def summary(self, level: float = 0.95) -> str:
         """A plain-text summary (coefficients and fit statistics)."""
@@ -380,7 +414,8 @@ class PanelResult:
             terms=data["terms"],
             params=np.array([decode_float(v) for v in data["params"]]),
             cov=np.array([[decode_float(v) for v in row] for row in data["cov"]]).reshape(
-                len(data["terms"]), len(data["terms"])),
+                len(data["terms"]), len(data["terms"])
+            ),
             inference=Inference(inf["distribution"], inf["df"]),
             fit=FitStats.from_dict(data["fit"]),
             sample=SampleInfo.from_dict(data["sample"]),

@@ -6,7 +6,13 @@ import platform
 from importlib import metadata
 
 PACKAGES: tuple[str, ...] = (
-    "servmodel", "linearmodels", "numpy", "pandas", "scipy", "formulaic", "statsmodels",
+    "servmodel",
+    "linearmodels",
+    "numpy",
+    "pandas",
+    "scipy",
+    "formulaic",
+    "statsmodels",
 )
 
 _CACHE: dict[str, str] = {}

@@ -60,8 +60,12 @@ def decode_float(value: Any) -> float:
 
 def save_payload(kind: str, payload: dict[str, Any], path: str | os.PathLike[str]) -> Path:
     """Write ``payload`` under the servmodel envelope to ``path`` (atomically)."""
-    doc = {"format": FORMAT_TAG, "format_version": FORMAT_VERSION, "kind": kind,
-           "result": encode_floats(payload)}
+    doc = {
+        "format": FORMAT_TAG,
+        "format_version": FORMAT_VERSION,
+        "kind": kind,
+        "result": encode_floats(payload),
+    }
     with atomic_open(path, "w") as handle:
         json.dump(doc, handle, indent=1, allow_nan=False)
         handle.write("\n")
@@ -83,25 +87,34 @@ def load_result(path: str | os.PathLike[str]) -> Any:
     try:
         doc = json.loads(p.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ResultError(f"{p}: not a JSON file ({exc}); servmodel results are JSON written "
-                          "by `servmodel estimate`") from exc
+        raise ResultError(
+            f"{p}: not a JSON file ({exc}); servmodel results are JSON written "
+            "by `servmodel estimate`"
+        ) from exc
     if not isinstance(doc, dict) or doc.get("format") != FORMAT_TAG:
-        raise ResultError(f"{p}: not a servmodel result (no \"format\": \"{FORMAT_TAG}\" tag); "
-                          "it was not written by servmodel")
+        raise ResultError(
+            f'{p}: not a servmodel result (no "format": "{FORMAT_TAG}" tag); '
+            "it was not written by servmodel"
+        )
     version = doc.get("format_version")
     if not isinstance(version, int) or version > FORMAT_VERSION:
-        raise ResultError(f"{p}: result format version {version!r} is newer than this "
-                          f"servmodel reads ({FORMAT_VERSION}); upgrade servmodel")
+        raise ResultError(
+            f"{p}: result format version {version!r} is newer than this "
+            f"servmodel reads ({FORMAT_VERSION}); upgrade servmodel"
+        )
     kind = doc.get("kind")
     if kind in _LAZY_KINDS and kind not in _LOADERS:
         importlib.import_module(_LAZY_KINDS[kind])  # registers its loader
     if kind not in _LOADERS:
-        raise ResultError(f"{p}: unknown result kind {kind!r}; this servmodel reads "
-                          f"{', '.join(sorted(_LOADERS)) or 'none'}")
+        raise ResultError(
+            f"{p}: unknown result kind {kind!r}; this servmodel reads "
+            f"{', '.join(sorted(_LOADERS)) or 'none'}"
+        )
     try:
         return _LOADERS[kind](doc["result"])
     except ResultError:
         raise
     except (KeyError, TypeError, ValueError, IndexError) as exc:
-        raise ResultError(f"{p}: damaged {kind} result ({type(exc).__name__}: {exc}); "
-                          "re-run the estimation") from exc
+        raise ResultError(
+            f"{p}: damaged {kind} result ({type(exc).__name__}: {exc}); re-run the estimation"
+        ) from exc

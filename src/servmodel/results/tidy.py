@@ -107,12 +107,15 @@ def coefficient_table(
     with np.errstate(divide="ignore", invalid="ignore"):
         stat = est / se
     crit = inference.critical(level)
-    return pd.DataFrame({
-        "term": pd.Series(list(terms), dtype=object),
-        "estimate": est,
-        "std_error": se,
-        "statistic": stat,
-        "p_value": inference.two_sided_p(stat),
-        "conf_low": est - crit * se,
-        "conf_high": est + crit * se,
-    }, columns=list(TIDY_COLUMNS))
+    return pd.DataFrame(
+        {
+            "term": pd.Series(list(terms), dtype=object),
+            "estimate": est,
+            "std_error": se,
+            "statistic": stat,
+            "p_value": inference.two_sided_p(stat),
+            "conf_low": est - crit * se,
+            "conf_high": est + crit * se,
+        },
+        columns=list(TIDY_COLUMNS),
+    )

@@ -47,14 +47,26 @@ class WaldTest:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
-        return {"name": self.name, "terms": list(self.terms), "statistic": self.statistic,
-                "df_num": self.df_num, "df_denom": self.df_denom, "p_value": self.p_value}
+        return {
+            "name": self.name,
+            "terms": list(self.terms),
+            "statistic": self.statistic,
+            "df_num": self.df_num,
+            "df_denom": self.df_denom,
+            "p_value": self.p_value,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> WaldTest:
         """Inverse of :meth:`to_dict`."""
-        return cls(data["name"], tuple(data["terms"]), data["statistic"], data["df_num"],
-                   data["df_denom"], data["p_value"])
+        return cls(
+            data["name"],
+            tuple(data["terms"]),
+            data["statistic"],
+            data["df_num"],
+            data["df_denom"],
+            data["p_value"],
+        )
 
 
 def wald_test(

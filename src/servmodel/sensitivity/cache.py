@@ -46,8 +46,9 @@ class ResultCache:
             try:
                 self.directory.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise UsageError(f"cannot create the cache directory {self.directory}: "
-                                 f"{exc.strerror}") from exc
+                raise UsageError(
+                    f"cannot create the cache directory {self.directory}: {exc.strerror}"
+                ) from exc
             self._load()
 
     def _load(self) -> None:
@@ -61,8 +62,9 @@ class ResultCache:
                     outcome = Outcome.from_dict(item)
                     self._outcomes[outcome.key] = outcome
             except (OSError, ValueError, KeyError, TypeError) as exc:
-                log.warning("cache file %s ignored (%s); its specifications are computed "
-                            "again", path, exc)
+                log.warning(
+                    "cache file %s ignored (%s); its specifications are computed again", path, exc
+                )
 
     def __contains__(self, key: str) -> bool:
         return key in self._outcomes

@@ -18,8 +18,7 @@ from servmodel.options import ClusterDim, Measure, Transform, allowed, parse_yea
 from servmodel.spec import formula_variables, parsed_formula
 from servmodel.spec.model import RENAMED_GROUPS, renamed_group_error
 
-DIMENSIONS: tuple[str, ...] = ("definition", "measure", "estimator", "transform", "sample",
-                               "cov")
+DIMENSIONS: tuple[str, ...] = ("definition", "measure", "estimator", "transform", "sample", "cov")
 
 # A dimension left out of a grid is held at this value (the baseline of models/pooled.toml).
 DEFAULT_CHOICE: dict[str, str] = {
@@ -57,8 +56,19 @@ ESTIMATOR_LABELS: dict[str, str] = {
 # Panel variables that never change within a country x industry unit, and the variable
 # that is the same for every unit in a year: unit effects (and first differences) remove
 # the first, year effects the second.
-UNIT_INVARIANT = frozenset({"tech_score", "tech", "korea", "industry", "country", "tech_low",
-                            "tech_medium_low", "tech_medium_high", "tech_high"})
+UNIT_INVARIANT = frozenset(
+    {
+        "tech_score",
+        "tech",
+        "korea",
+        "industry",
+        "country",
+        "tech_low",
+        "tech_medium_low",
+        "tech_medium_high",
+        "tech_high",
+    }
+)
 YEAR_INVARIANT = frozenset({"trend", "year"})
 
 # OECD members (or not) in the last selected year, with all their years
@@ -70,17 +80,22 @@ def check_choice(dimension: str, value: object, source: str) -> str:
     """Return ``value`` if it is a valid choice of ``dimension``; ``SpecError`` otherwise."""
     where = f"{source}: [dimensions] {dimension}"
     if not isinstance(value, str) or not value.strip():
-        raise SpecError(f"{where}: {value!r} is not a choice; write strings such as "
-                        f"{DEFAULT_CHOICE[dimension]!r}")
+        raise SpecError(
+            f"{where}: {value!r} is not a choice; write strings such as "
+            f"{DEFAULT_CHOICE[dimension]!r}"
+        )
     if dimension == "measure" and value not in allowed(Measure):
-        raise SpecError(f"{where}: {value!r} is not a measure; choose from "
-                        f"{', '.join(allowed(Measure))}")
+        raise SpecError(
+            f"{where}: {value!r} is not a measure; choose from {', '.join(allowed(Measure))}"
+        )
     if dimension == "transform" and value not in allowed(Transform):
-        raise SpecError(f"{where}: {value!r} is not a transform; choose from "
-                        f"{', '.join(allowed(Transform))}")
+        raise SpecError(
+            f"{where}: {value!r} is not a transform; choose from {', '.join(allowed(Transform))}"
+        )
     if dimension == "estimator" and value not in ESTIMATORS:
-        raise SpecError(f"{where}: {value!r} is not an estimator; choose from "
-                        f"{', '.join(ESTIMATORS)}")
+        raise SpecError(
+            f"{where}: {value!r} is not an estimator; choose from {', '.join(ESTIMATORS)}"
+        )
     if dimension == "cov":
         cov_options(value, where)
     if dimension == "sample":
@@ -102,9 +117,11 @@ def cov_options(value: str, where: str = "<memory>") -> dict[str, Any]:
         dims = tuple(d.strip() for d in arg.split("+"))
         bad = [d for d in dims if d not in allowed(ClusterDim)]
         if bad or len(dims) > 2 or len(set(dims)) != len(dims):
-            raise SpecError(f"{where}: {value!r}: cluster on one or two different dimensions "
-                            f"of {', '.join(allowed(ClusterDim))}, e.g. 'clustered:country' "
-                            "or 'clustered:country+year'")
+            raise SpecError(
+                f"{where}: {value!r}: cluster on one or two different dimensions "
+                f"of {', '.join(allowed(ClusterDim))}, e.g. 'clustered:country' "
+                "or 'clustered:country+year'"
+            )
         return {"cov": "clustered", "cluster": dims}
     if kind == "driscoll_kraay":
         if not arg:
@@ -114,12 +131,16 @@ def cov_options(value: str, where: str = "<memory>") -> dict[str, Any]:
         except ValueError:
             bandwidth = -1.0
         if not bandwidth >= 0:
-            raise SpecError(f"{where}: {value!r}: the bandwidth after ':' must be a number "
-                            ">= 0, e.g. 'driscoll_kraay:2'")
+            raise SpecError(
+                f"{where}: {value!r}: the bandwidth after ':' must be a number "
+                ">= 0, e.g. 'driscoll_kraay:2'"
+            )
         return {"cov": "driscoll_kraay", "kernel": "bartlett", "bandwidth": bandwidth}
-    raise SpecError(f"{where}: {value!r} is not a covariance; write 'unadjusted', 'robust', "
-                    "'clustered:country' (or another dimension, or two joined by '+'), "
-                    "'driscoll_kraay' or 'driscoll_kraay:2'")
+    raise SpecError(
+        f"{where}: {value!r} is not a covariance; write 'unadjusted', 'robust', "
+        "'clustered:country' (or another dimension, or two joined by '+'), "
+        "'driscoll_kraay' or 'driscoll_kraay:2'"
+    )
 
 
 @dataclass(frozen=True)
@@ -161,19 +182,22 @@ def sample_choice(value: str, where: str = "<memory>") -> SampleChoice:
     if text == "loo":
         return SampleChoice("loo")
     if text.startswith("without:"):
-        codes = tuple(c.strip() for c in text[len("without:"):].split(",") if c.strip())
+        codes = tuple(c.strip() for c in text[len("without:") :].split(",") if c.strip())
         if not codes:
-            raise SpecError(f"{where}: {value!r}: name the countries to leave out, e.g. "
-                            "'without:CHN,MEX'")
+            raise SpecError(
+                f"{where}: {value!r}: name the countries to leave out, e.g. 'without:CHN,MEX'"
+            )
         return SampleChoice("without", countries=codes)
     if _YEARS.match(text):
         try:
             return SampleChoice("years", years=parse_years(text))
         except UsageError as exc:
             raise SpecError(f"{where}: {exc}") from exc
-    raise SpecError(f"{where}: {value!r} is not a sample; write 'all', 'oecd_last_year', "
-                    "'non_oecd_last_year', a year window such as '1995-2007', 'loo' (leave "
-                    "one country out) or 'without:CHN,MEX'")
+    raise SpecError(
+        f"{where}: {value!r} is not a sample; write 'all', 'oecd_last_year', "
+        "'non_oecd_last_year', a year window such as '1995-2007', 'loo' (leave "
+        "one country out) or 'without:CHN,MEX'"
+    )
 
 
 def formula_terms(formula: str) -> tuple[str, ...]:

@@ -22,8 +22,10 @@ from servmodel.sensitivity.within import group_sums
 def _scale(nobs: int, nvar: int, debiased: bool, extra_df: int) -> float:
     eff = nobs - extra_df - (nvar if debiased else 0)
     if eff <= 0:
-        raise ValueError(f"The covariance of the model cannot be estimated since the model has "
-                         f"no residual degrees of freedom ({nobs} observations)")
+        raise ValueError(
+            f"The covariance of the model cannot be estimated since the model has "
+            f"no residual degrees of freedom ({nobs} observations)"
+        )
     return nobs / eff
 
 
@@ -35,8 +37,9 @@ def _cluster_meat(xe: np.ndarray, codes: np.ndarray, debias: bool) -> np.ndarray
     present = np.bincount(codes) > 0
     g = int(present.sum())
     if g < 2:
-        raise ValueError("A clustered covariance requires at least two clusters, but clusters "
-                         "has one group.")
+        raise ValueError(
+            "A clustered covariance requires at least two clusters, but clusters has one group."
+        )
     sums = sums[present]
     meat = sums.T @ sums / n
     if debias:
@@ -90,9 +93,11 @@ def panel_covariance(
             meat = _cluster_meat(xe, clusters, group_debias)
         else:
             both = cluster_union(clusters)
-            meat = (_cluster_meat(xe, clusters[:, 0], group_debias)
-                    + _cluster_meat(xe, clusters[:, 1], group_debias)
-                    - _cluster_meat(xe, both, group_debias))
+            meat = (
+                _cluster_meat(xe, clusters[:, 0], group_debias)
+                + _cluster_meat(xe, clusters[:, 1], group_debias)
+                - _cluster_meat(xe, both, group_debias)
+            )
     elif cov_type == "kernel":
         assert time is not None
         used = np.flatnonzero(np.bincount(time) > 0)
@@ -102,8 +107,10 @@ def panel_covariance(
         if bw is None:
             bw = float(np.floor(4 * (periods / 100) ** (2 / 9)))
         if bw >= periods:
-            raise ValueError(f"The bandwidth of the Driscoll-Kraay covariance, {bw:g}, must be "
-                             f"below the number of time periods, {periods}.")
+            raise ValueError(
+                f"The bandwidth of the Driscoll-Kraay covariance, {bw:g}, must be "
+                f"below the number of time periods, {periods}."
+            )
         weights = lookup_option(KERNEL_LOOKUP, kernel or "bartlett", "kernel")(bw, periods - 1)
         meat = cov_kernel(sums, weights) * (periods / nobs)
     else:

@@ -15,12 +15,20 @@ from servmodel.sensitivity.choices import ESTIMATOR_LABELS
 from servmodel.sensitivity.summary import summarize, value_column
 
 COLOURS = {"positive": "#2166ac", "negative": "#b2182b", "neither": "#9a9a9a"}
-_SAMPLE_LABELS = {"all": "full sample",
-                  "oecd_last_year": "OECD members in the last year",
-                  "non_oecd_last_year": "non-members of the OECD in the last year",
-                  "loo": "leave one country out"}
-DIMENSION_LABELS = {"definition": "definition", "measure": "measure", "estimator": "estimator",
-                    "transform": "transform", "sample": "sample", "cov": "std. errors"}
+_SAMPLE_LABELS = {
+    "all": "full sample",
+    "oecd_last_year": "OECD members in the last year",
+    "non_oecd_last_year": "non-members of the OECD in the last year",
+    "loo": "leave one country out",
+}
+DIMENSION_LABELS = {
+    "definition": "definition",
+    "measure": "measure",
+    "estimator": "estimator",
+    "transform": "transform",
+    "sample": "sample",
+    "cov": "std. errors",
+}
 
 
 def _choice_label(dimension: str, choice: str) -> str:
@@ -37,8 +45,15 @@ def _choice_label(dimension: str, choice: str) -> str:
     return choice.replace("_", " ") if dimension == "measure" else choice
 
 
-def plot_spec_curve(table: pd.DataFrame, dimensions: Sequence[str], *, title: str,
-                    scale: str = "sd", level: float = 0.95, alpha: float = 0.05):
+def plot_spec_curve(
+    table: pd.DataFrame,
+    dimensions: Sequence[str],
+    *,
+    title: str,
+    scale: str = "sd",
+    level: float = 0.95,
+    alpha: float = 0.05,
+):
     """Draw the specification curve of one target.
 
     Parameters
@@ -66,8 +81,7 @@ def plot_spec_curve(table: pd.DataFrame, dimensions: Sequence[str], *, title: st
     import matplotlib.pyplot as plt
 
     column = value_column(scale)
-    low, high = (("conf_low_sd", "conf_high_sd") if scale == "sd" else
-                 ("conf_low", "conf_high"))
+    low, high = ("conf_low_sd", "conf_high_sd") if scale == "sd" else ("conf_low", "conf_high")
     data = table.sort_values(column, kind="stable").reset_index(drop=True)
     n = len(data)
     x = np.arange(1, n + 1)
@@ -78,19 +92,37 @@ def plot_spec_curve(table: pd.DataFrame, dimensions: Sequence[str], *, title: st
     rows = [(d, c) for d in dimensions for c in _ordered_choices(data, d)]
     panel_height = 0.16 * (len(rows) + 1.3 * len(dimensions))
     fig, (top, bottom) = plt.subplots(
-        2, 1, sharex=True, figsize=(10, 3.6 + panel_height),
-        gridspec_kw={"height_ratios": [3.6, max(panel_height, 0.6)], "hspace": 0.06})
+        2,
+        1,
+        sharex=True,
+        figsize=(10, 3.6 + panel_height),
+        gridspec_kw={"height_ratios": [3.6, max(panel_height, 0.6)], "hspace": 0.06},
+    )
     dense = n > 150
-    top.vlines(x, data[low], data[high], colors=colours, linewidth=0.4 if dense else 1.0,
-               alpha=0.35 if dense else 0.6)
+    top.vlines(
+        x,
+        data[low],
+        data[high],
+        colors=colours,
+        linewidth=0.4 if dense else 1.0,
+        alpha=0.35 if dense else 0.6,
+    )
     top.scatter(x, data[column], c=colours, s=3 if dense else 14, zorder=3, linewidths=0)
     top.axhline(0.0, color="black", linewidth=0.8)
     summary = summarize(data, scale, alpha).iloc[0] if n else None
     if summary is not None:
         top.axhline(summary["median"], color="#444444", linewidth=0.8, linestyle="--")
-        top.text(1.0, summary["median"], " median", transform=top.get_yaxis_transform(),
-                 va="center", ha="left", fontsize=8, color="#444444")
-    ylabel = ("estimate / SD of dependent variable" if scale == "sd" else "estimate")
+        top.text(
+            1.0,
+            summary["median"],
+            " median",
+            transform=top.get_yaxis_transform(),
+            va="center",
+            ha="left",
+            fontsize=8,
+            color="#444444",
+        )
+    ylabel = "estimate / SD of dependent variable" if scale == "sd" else "estimate"
     top.set_ylabel(f"{ylabel}\n({level:.0%} interval)", fontsize=9)
     top.grid(axis="y", color="#e6e6e6", linewidth=0.6)
     top.set_axisbelow(True)
@@ -98,14 +130,23 @@ def plot_spec_curve(table: pd.DataFrame, dimensions: Sequence[str], *, title: st
         top.spines[spine].set_visible(False)
     heading = title
     if summary is not None:
-        heading += (f"\n{n:,} specifications: {summary['share_same_sign']:.0%} share the "
-                    f"sign of the median, {summary['share_significant']:.0%} significant at "
-                    f"{alpha:g} ({summary['share_significant_same_sign']:.0%} with that sign)")
+        heading += (
+            f"\n{n:,} specifications: {summary['share_same_sign']:.0%} share the "
+            f"sign of the median, {summary['share_significant']:.0%} significant at "
+            f"{alpha:g} ({summary['share_significant_same_sign']:.0%} with that sign)"
+        )
     top.set_title(heading, fontsize=10, loc="left")
-    handles = [plt.Line2D([], [], marker="o", linestyle="", color=COLOURS[k], markersize=5)
-               for k in ("positive", "negative", "neither")]
-    top.legend(handles, [f"positive, p < {alpha:g}", f"negative, p < {alpha:g}",
-                         "not significant"], fontsize=8, frameon=False, loc="upper left")
+    handles = [
+        plt.Line2D([], [], marker="o", linestyle="", color=COLOURS[k], markersize=5)
+        for k in ("positive", "negative", "neither")
+    ]
+    top.legend(
+        handles,
+        [f"positive, p < {alpha:g}", f"negative, p < {alpha:g}", "not significant"],
+        fontsize=8,
+        frameon=False,
+        loc="upper left",
+    )
     _indicator_panel(bottom, data, dimensions, rows, x, colours, dense)
     bottom.set_xlabel("specifications, sorted by estimate", fontsize=9)
     bottom.set_xlim(0, n + 1)
@@ -115,13 +156,22 @@ def plot_spec_curve(table: pd.DataFrame, dimensions: Sequence[str], *, title: st
 def _ordered_choices(data: pd.DataFrame, dimension: str) -> list[str]:
     """Choices in the order of their first appearance in the grid (the table's order is
     sorted by estimate here, so the original order is restored from the grid columns)."""
-    return list(pd.unique(data.sort_values("spec_order")[dimension])) \
-        if "spec_order" in data else list(pd.unique(data[dimension]))
+    return (
+        list(pd.unique(data.sort_values("spec_order")[dimension]))
+        if "spec_order" in data
+        else list(pd.unique(data[dimension]))
+    )
 
 
-def _indicator_panel(ax, data: pd.DataFrame, dimensions: Sequence[str],
-                     rows: list[tuple[str, str]], x: np.ndarray, colours: np.ndarray,
-                     dense: bool) -> None:
+def _indicator_panel(
+    ax,
+    data: pd.DataFrame,
+    dimensions: Sequence[str],
+    rows: list[tuple[str, str]],
+    x: np.ndarray,
+    colours: np.ndarray,
+    dense: bool,
+) -> None:
     """One row per choice under a bold header row per dimension; a tick where a
     specification made that choice, coloured as its estimate."""
     ticks: list[float] = []
@@ -138,8 +188,14 @@ def _indicator_panel(ax, data: pd.DataFrame, dimensions: Sequence[str],
             if d2 != d:
                 continue
             hit = values == c
-            ax.scatter(x[hit], np.full(hit.sum(), y), c=colours[hit], marker="|",
-                       s=22 if dense else 60, linewidths=0.5 if dense else 1.2)
+            ax.scatter(
+                x[hit],
+                np.full(hit.sum(), y),
+                c=colours[hit],
+                marker="|",
+                s=22 if dense else 60,
+                linewidths=0.5 if dense else 1.2,
+            )
             ticks.append(y)
             labels.append(_choice_label(d, c))
             y += 1.0
@@ -166,17 +222,27 @@ def save_spec_curve(fig, stem: str | Path) -> list[Path]:
         path = Path(f"{stem}.{fmt}")
         with atomic_path(path) as tmp:
             # no creation date in the PDF: the same run writes the same bytes
-            fig.savefig(tmp, format=fmt, dpi=170 if fmt == "png" else None,
-                        metadata={"CreationDate": None} if fmt == "pdf" else None,
-                        bbox_inches="tight")
+            fig.savefig(
+                tmp,
+                format=fmt,
+                dpi=170 if fmt == "png" else None,
+                metadata={"CreationDate": None} if fmt == "pdf" else None,
+                bbox_inches="tight",
+            )
         paths.append(path)
     plt.close(fig)
     return paths
 
 
-def write_spec_curves(table: pd.DataFrame, targets: Sequence[tuple[str, str]],
-                      dimensions: Sequence[str], out: str | Path, *, scale: str = "sd",
-                      level: float = 0.95) -> list[Path]:
+def write_spec_curves(
+    table: pd.DataFrame,
+    targets: Sequence[tuple[str, str]],
+    dimensions: Sequence[str],
+    out: str | Path,
+    *,
+    scale: str = "sd",
+    level: float = 0.95,
+) -> list[Path]:
     """One specification curve per target with estimates: ``OUT/spec_curve_NAME.png`` and
     ``.pdf``.
 
@@ -201,4 +267,3 @@ def write_spec_curves(table: pd.DataFrame, targets: Sequence[tuple[str, str]],
         fig = plot_spec_curve(sub, shown, title=label, scale=scale, level=level)
         paths += save_spec_curve(fig, Path(out) / f"spec_curve_{name}")
     return paths
-

@@ -96,8 +96,9 @@ class _Engine:
         self._n_year = int(codes.year.max()) - self._y0 + 1
         # one integer per (country, industry, year), whatever the definition: rows of
         # different definitions with equal keys are the same observation
-        self._row_key = ((codes.country.codes * self._n_ind + codes.industry.codes)
-                         * self._n_year + (codes.year - self._y0))
+        self._row_key = (
+            codes.country.codes * self._n_ind + codes.industry.codes
+        ) * self._n_year + (codes.year - self._y0)
         self._samples: dict[tuple, _Sample | ServmodelError] = {}
         self._designs: dict[tuple, Design | ServmodelError] = {}
         self._blocks: dict[tuple, Block | ServmodelError] = {}
@@ -138,10 +139,16 @@ class _Engine:
         sample = self._sample(job.spec)
         sd_y = float(np.std(sample.y, ddof=1)) if isinstance(sample, _Sample) else np.nan
         inf = result.inference
-        return Outcome(job.key, ok=True, estimate=float(result.params.iloc[i]),
-                       std_error=float(result.std_errors.iloc[i]),
-                       df=inf.df if inf.distribution == "t" else None, nobs=result.nobs,
-                       sd_y=sd_y, engine="linearmodels")
+        return Outcome(
+            job.key,
+            ok=True,
+            estimate=float(result.params.iloc[i]),
+            std_error=float(result.std_errors.iloc[i]),
+            df=inf.df if inf.distribution == "t" else None,
+            nobs=result.nobs,
+            sd_y=sd_y,
+            engine="linearmodels",
+        )
 
     # --- shared stages ------------------------------------------------------------------
     def _sample(self, spec: ModelSpec) -> _Sample | ServmodelError:
@@ -160,8 +167,7 @@ class _Engine:
         selection = select_rows(self.arrays.codes, spec.data, source)
         positions = selection.positions
         trend_origin = int(self.arrays.year[positions].min())
-        dep = transform_dependent(self.arrays, positions, spec.data.measure, spec.dependent,
-                                  source)
+        dep = transform_dependent(self.arrays, positions, spec.data.measure, spec.dependent, source)
         if not dep.keep.all():
             positions = positions[dep.keep]
         keys = self._row_key[positions]
@@ -174,8 +180,7 @@ class _Engine:
         intensity measure, the definition (the rows of two definitions are the same
         observations, with different measures)."""
         reads_measure = not formula_variables(spec.formula).isdisjoint(MEASURES)
-        return (sample.sample_key, spec.data.definition if reads_measure else None,
-                spec.formula)
+        return (sample.sample_key, spec.data.definition if reads_measure else None, spec.formula)
 
     def _design(self, spec: ModelSpec, sample: _Sample, drop_intercept: bool) -> Design:
         """The design of ``spec`` on the sample, checked for singularity.
@@ -189,10 +194,17 @@ class _Engine:
         if cached is None:
             try:
                 variables = check_variables(spec.formula, self.columns, spec.source)
-                design, _ = build_design(self.arrays, sample.positions,
-                                         sample.keys.astype(float), spec.formula, variables,
-                                         sample.trend_origin, None, drop_intercept,
-                                         spec.source)
+                design, _ = build_design(
+                    self.arrays,
+                    sample.positions,
+                    sample.keys.astype(float),
+                    spec.formula,
+                    variables,
+                    sample.trend_origin,
+                    None,
+                    drop_intercept,
+                    spec.source,
+                )
                 if design.x.shape[1] and not clearly_full_rank(design.x):
                     check_not_singular(design.x, design.names, spec.source)
                 cached = design
@@ -227,14 +239,16 @@ class _Engine:
         est = opts.estimator
         design = self._design(spec, sample, drop_intercept=est == "fd")
         if not any(n != INTERCEPT for n in design.names) and est in ("fe", "fd"):
-            raise EstimationError(f"{source}: the formula has no regressor besides the "
-                                  f"intercept, which estimator {est!r} cannot estimate alone; "
-                                  "add a variable")
+            raise EstimationError(
+                f"{source}: the formula has no regressor besides the "
+                f"intercept, which estimator {est!r} cannot estimate alone; "
+                "add a variable"
+            )
         if design.x.shape[1] == 0:
-            raise EstimationError(f"{source}: the formula has no terms (not even an "
-                                  "intercept)")
-        check_absorbed(design.x, design.names, est, opts.effects, design.entity, design.time,
-                       source)
+            raise EstimationError(f"{source}: the formula has no terms (not even an intercept)")
+        check_absorbed(
+            design.x, design.names, est, opts.effects, design.entity, design.time, source
+        )
         return make_block(design, est, opts.effects, source)
 
     # --- estimation ---------------------------------------------------------------------
@@ -261,8 +275,10 @@ class _Engine:
         try:
             fitted = fit_columns(block, est, y)
         except (EstimationError, ValueError, np.linalg.LinAlgError) as exc:
-            return [skipped(job.key, _estimation_message(est, exc, job.spec.source),
-                            job.spec.source) for job, _ in members]
+            return [
+                skipped(job.key, _estimation_message(est, exc, job.spec.source), job.spec.source)
+                for job, _ in members
+            ]
         sd_y = y.std(axis=0, ddof=1)
         out = []
         for job, _ in members:
@@ -273,8 +289,11 @@ class _Engine:
             try:
                 out.append(self._covariance(job, block, fitted, col, float(sd_y[col])))
             except (ServmodelError, ValueError, np.linalg.LinAlgError) as exc:
-                out.append(skipped(job.key, _estimation_message(est, exc, job.spec.source),
-                                   job.spec.source))
+                out.append(
+                    skipped(
+                        job.key, _estimation_message(est, exc, job.spec.source), job.spec.source
+                    )
+                )
         return out
 
     def _setup(self, block: Block, spec: ModelSpec) -> tuple[tuple, CovarianceSetup]:
@@ -288,12 +307,17 @@ class _Engine:
         if setup is None:
             design = block.design
             index = panel_index(design) if len(opts.cluster) > 1 else None
-            setup = setups[key] = setup_covariance(opts, design, index,  # type: ignore[arg-type]
-                                                   spec.source)
+            setup = setups[key] = setup_covariance(
+                opts,
+                design,
+                index,  # type: ignore[arg-type]
+                spec.source,
+            )
         return key, setup
 
-    def _covariance(self, job: Job, block: Block, fitted: dict[str, Any], col: int,
-                    sd_y: float) -> Outcome:
+    def _covariance(
+        self, job: Job, block: Block, fitted: dict[str, Any], col: int, sd_y: float
+    ) -> Outcome:
         spec = job.spec
         opts = spec.frequentist
         assert opts is not None
@@ -305,13 +329,26 @@ class _Engine:
             memo[(col, key)] = self._cov_matrix(block, fitted, col, key, setup, spec)
         cov, inference = memo[(col, key)]
         i = design.names.index(job.term)
-        return Outcome(job.key, ok=True, estimate=float(fitted["params"][i, col]),
-                       std_error=float(np.sqrt(cov[i, i])),
-                       df=inference.df if inference.distribution == "t" else None,
-                       nobs=int(fitted["x"][col].shape[0]), sd_y=sd_y, engine="fwl")
+        return Outcome(
+            job.key,
+            ok=True,
+            estimate=float(fitted["params"][i, col]),
+            std_error=float(np.sqrt(cov[i, i])),
+            df=inference.df if inference.distribution == "t" else None,
+            nobs=int(fitted["x"][col].shape[0]),
+            sd_y=sd_y,
+            engine="fwl",
+        )
 
-    def _cov_matrix(self, block: Block, fitted: dict[str, Any], col: int, key: tuple,
-                    setup: CovarianceSetup, spec: ModelSpec) -> tuple[np.ndarray, Any]:
+    def _cov_matrix(
+        self,
+        block: Block,
+        fitted: dict[str, Any],
+        col: int,
+        key: tuple,
+        setup: CovarianceSetup,
+        spec: ModelSpec,
+    ) -> tuple[np.ndarray, Any]:
         """The covariance of one dependent variable's estimates, with servmodel's
         conventions, and the reference distribution of its tests."""
         opts = spec.frequentist
@@ -328,18 +365,26 @@ class _Engine:
         params = fitted["params"][:, col]
         nobs, k = x.shape
         cov = panel_covariance(
-            kwargs["cov_type"], x, y - x @ params, debiased=kwargs["debiased"],
-            clusters=(None if not codes else codes[0] if len(codes) == 1
-                      else np.column_stack(codes)),
-            group_debias=kwargs.get("group_debias", False), time=time,
-            kernel=kwargs.get("kernel"), bandwidth=kwargs.get("bandwidth"))
+            kwargs["cov_type"],
+            x,
+            y - x @ params,
+            debiased=kwargs["debiased"],
+            clusters=(
+                None if not codes else codes[0] if len(codes) == 1 else np.column_stack(codes)
+            ),
+            group_debias=kwargs.get("group_debias", False),
+            time=time,
+            kernel=kwargs.get("kernel"),
+            bandwidth=kwargs.get("bandwidth"),
+        )
         df_resid = nobs - k
         if opts.estimator == "fe":
             # the factor depends on the design and the clusters only: once per set-up
             rescale = block.extra.setdefault("rescale", {})
             if key not in rescale:
-                rescale[key] = effects_rescale(opts.effects, design, setup,
-                                               opts.small_sample, nobs, k, spec.source)
+                rescale[key] = effects_rescale(
+                    opts.effects, design, setup, opts.small_sample, nobs, k, spec.source
+                )
             cov = cov * rescale[key]
             df_resid = nobs - (k + block.extra["neffects"])
         return cov, inference_for(opts, setup, design, df_resid)
@@ -355,15 +400,18 @@ def _align(sample: _Sample, rows: np.ndarray) -> np.ndarray:
 
 def _missing_term(term: str, names: tuple[str, ...]) -> str:
     shown = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "")
-    return (f"the model has no coefficient {term!r} (the category may be absent from this "
-            f"sample, or the reference level); its coefficients are {shown}")
+    return (
+        f"the model has no coefficient {term!r} (the category may be absent from this "
+        f"sample, or the reference level); its coefficients are {shown}"
+    )
 
 
 def _estimation_message(estimator: str, exc: BaseException, source: str) -> str:
     if isinstance(exc, ServmodelError):
         return str(exc)
     if isinstance(exc, np.linalg.LinAlgError):
-        return (f"the {estimator} model cannot be estimated: singular matrix ({exc}); check "
-                "the formula for collinear terms")
+        return (
+            f"the {estimator} model cannot be estimated: singular matrix ({exc}); check "
+            "the formula for collinear terms"
+        )
     return f"linearmodels cannot fit the {estimator} model: {' '.join(str(exc).split())}"
-

@@ -79,12 +79,15 @@ def make_block(design: Design, estimator: str, effects: str | None, source: str)
         # the variance components count the coefficients each regression estimates: the
         # rank of the demeaned regressors (scaled by their size before demeaning) and of
         # the units' means
-        norm = np.sqrt((x ** 2).sum(axis=0))
+        norm = np.sqrt((x**2).sum(axis=0))
         norm[norm == 0.0] = 1.0
         xbar = within.means(x)
-        extra = {"xw": xw + (x.mean(axis=0) if const else 0.0), "xbar": xbar,
-                 "rank_within": lstsq(xw / norm, np.zeros(len(x)))[1],
-                 "rank_between": lstsq(xbar, np.zeros(len(xbar)))[1]}
+        extra = {
+            "xw": xw + (x.mean(axis=0) if const else 0.0),
+            "xbar": xbar,
+            "rank_within": lstsq(xw / norm, np.zeros(len(x)))[1],
+            "rank_between": lstsq(xbar, np.zeros(len(xbar)))[1],
+        }
         return Block(design, x, within, const, extra=extra)
     if estimator != "fe":
         raise ValueError(f"no array implementation of estimator {estimator!r}")
@@ -111,8 +114,7 @@ def make_block(design: Design, estimator: str, effects: str | None, source: str)
     return Block(design, xt, op, const, extra={"neffects": neffects})
 
 
-def _check_absorbed(xt: np.ndarray, x: np.ndarray, names: tuple[str, ...],
-                    source: str) -> None:
+def _check_absorbed(xt: np.ndarray, x: np.ndarray, names: tuple[str, ...], source: str) -> None:
     """linearmodels' check of the transformed regressors, with servmodel's message."""
     if clearly_not_absorbed(xt, x):
         return
@@ -163,11 +165,15 @@ def random_effects(block: Block, y: np.ndarray) -> dict[str, Any]:
     df_within = n - n_e - block.extra["rank_within"]
     df_between = n_e - block.extra["rank_between"]
     if df_within <= 0:
-        raise ValueError("The variance of the idiosyncratic error cannot be estimated since "
-                         "the within regression has no residual degrees of freedom")
+        raise ValueError(
+            "The variance of the idiosyncratic error cannot be estimated since "
+            "the within regression has no residual degrees of freedom"
+        )
     if df_between <= 0:
-        raise ValueError("The variance of the effects cannot be estimated since the between "
-                         "regression has no residual degrees of freedom")
+        raise ValueError(
+            "The variance of the effects cannot be estimated since the between "
+            "regression has no residual degrees of freedom"
+        )
     t = within.counts
     t_bar = n_e / (1.0 / t).sum()
     ys, xs, params = [], [], []

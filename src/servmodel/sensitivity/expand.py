@@ -104,14 +104,16 @@ def expand_grid(grid: Grid, panel: IntensityPanel) -> list[Point]:
     seen: dict[str, Point] = {}
     for target in grid.targets:
         choices = grid.choices_for(target)
-        samples = [s for choice in choices["sample"]
-                   for s in _resolve_samples(grid, target, choice, codes)]
+        samples = [
+            s for choice in choices["sample"] for s in _resolve_samples(grid, target, choice, codes)
+        ]
         order = [d for d in DIMENSIONS if d != "sample"]
         for combo in itertools.product(*(choices[d] for d in order)):
             chosen = dict(zip(order, combo, strict=True))
             for sample in samples:
-                point = _point(grid, target, {**chosen, "sample": sample.choice}, sample,
-                               fingerprint)
+                point = _point(
+                    grid, target, {**chosen, "sample": sample.choice}, sample, fingerprint
+                )
                 if point.skip is None:
                     first = seen.get(point.key)
                     if first is not None:
@@ -127,25 +129,35 @@ def _check_definitions(grid: Grid, codes: PanelCodes) -> None:
     for target in grid.targets:
         for d in grid.choices_for(target)["definition"]:
             if d not in held:
-                raise SpecError(f"{grid.source}: [dimensions] definition: {d!r} is not in the "
-                                f"panel, which holds {', '.join(held)}; build a panel with "
-                                "that definition (servmodel data build --definition ...) and "
-                                "pass it with --panel")
+                raise SpecError(
+                    f"{grid.source}: [dimensions] definition: {d!r} is not in the "
+                    f"panel, which holds {', '.join(held)}; build a panel with "
+                    "that definition (servmodel data build --definition ...) and "
+                    "pass it with --panel"
+                )
 
 
-def _countries(grid: Grid, codes: PanelCodes, countries: tuple[str, ...],
-               years: tuple[int, ...] | None, where: str) -> tuple[str, ...]:
+def _countries(
+    grid: Grid,
+    codes: PanelCodes,
+    countries: tuple[str, ...],
+    years: tuple[int, ...] | None,
+    where: str,
+) -> tuple[str, ...]:
     """The countries that ``countries`` (codes and groups) name in those years."""
-    sel = DataSelection(definition=codes.definition.labels[0], countries=countries,
-                        years=years, industries=grid.base.industries)
+    sel = DataSelection(
+        definition=codes.definition.labels[0],
+        countries=countries,
+        years=years,
+        industries=grid.base.industries,
+    )
     try:
         return select_rows(codes, sel, f"{grid.source}: {where}").countries
     except EstimationError:
         return ()
 
 
-def _resolve_samples(grid: Grid, target: Target, choice: str,
-                     codes: PanelCodes) -> list[_Sample]:
+def _resolve_samples(grid: Grid, target: Target, choice: str, codes: PanelCodes) -> list[_Sample]:
     """The samples a ``sample`` choice gives for ``target`` (several for ``loo``)."""
     where = f"[[targets]] {target.name!r}"
     parsed = sample_choice(choice, f"{grid.source}: [dimensions] sample")
@@ -153,15 +165,27 @@ def _resolve_samples(grid: Grid, target: Target, choice: str,
     if parsed.kind == "years":
         years = tuple(sorted(set(parsed.years or ()) & set(years))) if years else parsed.years
         if not years:
-            return [_Sample(choice, choice, None, None, skip=f"the window {choice} has no year "
-                            f"of target {target.name}'s years")]
+            return [
+                _Sample(
+                    choice,
+                    choice,
+                    None,
+                    None,
+                    skip=f"the window {choice} has no year of target {target.name}'s years",
+                )
+            ]
     everyone = set(_countries(grid, codes, ("all",), years, where))
     base = set(_countries(grid, codes, target.countries, years, where))
 
     def make(countries: set[str], detail: str) -> _Sample:
         if not countries:
-            return _Sample(choice, detail, None, years,
-                           skip=f"sample '{detail}' leaves no country of the target")
+            return _Sample(
+                choice,
+                detail,
+                None,
+                years,
+                skip=f"sample '{detail}' leaves no country of the target",
+            )
         listed = ("all",) if countries == everyone else tuple(sorted(countries))
         return _Sample(choice, detail, listed, years)
 
@@ -173,9 +197,11 @@ def _resolve_samples(grid: Grid, target: Target, choice: str,
     if parsed.kind == "without":
         unknown = [c for c in parsed.countries if c not in everyone]
         if unknown:
-            raise SpecError(f"{grid.source}: [dimensions] sample {choice!r}: "
-                            f"{', '.join(unknown)} not in the panel; it holds "
-                            f"{', '.join(sorted(everyone))}")
+            raise SpecError(
+                f"{grid.source}: [dimensions] sample {choice!r}: "
+                f"{', '.join(unknown)} not in the panel; it holds "
+                f"{', '.join(sorted(everyone))}"
+            )
         return [make(base - set(parsed.countries), "without " + ", ".join(parsed.countries))]
     return [make(base - {c}, f"without {c}") for c in sorted(base)]
 
@@ -184,24 +210,37 @@ def spec_key(spec: ModelSpec, term: str, fingerprint: str) -> str:
     """Hash of what determines a specification's estimate: the spec (name and description
     aside), the term, the panel's fingerprint and the engine version."""
     body = {k: v for k, v in spec.to_dict().items() if k not in ("name", "description")}
-    payload = json.dumps({"spec": body, "term": term, "panel": fingerprint,
-                          "engine": ENGINE_VERSION}, sort_keys=True, default=str)
+    payload = json.dumps(
+        {"spec": body, "term": term, "panel": fingerprint, "engine": ENGINE_VERSION},
+        sort_keys=True,
+        default=str,
+    )
     return hashlib.sha256(payload.encode()).hexdigest()[:24]
 
 
 def _choices_key(target: str, choices: Mapping[str, str], detail: str) -> str:
-    payload = json.dumps({"target": target, "choices": dict(choices), "detail": detail},
-                         sort_keys=True)
+    payload = json.dumps(
+        {"target": target, "choices": dict(choices), "detail": detail}, sort_keys=True
+    )
     return "grid-" + hashlib.sha256(payload.encode()).hexdigest()[:19]
 
 
-def _point(grid: Grid, target: Target, choices: dict[str, str], sample: _Sample,
-           fingerprint: str) -> Point:
+def _point(
+    grid: Grid, target: Target, choices: dict[str, str], sample: _Sample, fingerprint: str
+) -> Point:
     detail = sample.detail
 
     def skip(reason: str, dropped: tuple[str, ...] = ()) -> Point:
-        return Point(target.name, choices, detail, target.term,
-                     _choices_key(target.name, choices, detail), None, dropped, reason)
+        return Point(
+            target.name,
+            choices,
+            detail,
+            target.term,
+            _choices_key(target.name, choices, detail),
+            None,
+            dropped,
+            reason,
+        )
 
     if sample.skip is not None:
         return skip(sample.skip)
@@ -210,11 +249,16 @@ def _point(grid: Grid, target: Target, choices: dict[str, str], sample: _Sample,
     term_of_column = re.sub(r"\[[^\]]*\]", "", target.term)
     kind = absorbed_term(term_of_column, absorbed_by(estimator, effects))
     if kind == "unit":
-        return skip(f"{target.term} does not vary within country x industry, so "
-                    f"{choices['estimator']} cannot estimate it", dropped)
+        return skip(
+            f"{target.term} does not vary within country x industry, so "
+            f"{choices['estimator']} cannot estimate it",
+            dropped,
+        )
     if kind == "year":
-        return skip(f"{target.term} is the same for every unit in a year, so year effects "
-                    "absorb it", dropped)
+        return skip(
+            f"{target.term} is the same for every unit in a year, so year effects absorb it",
+            dropped,
+        )
     if not formula:
         return skip("the estimator removes every term of the formula", dropped)
     base = grid.base
@@ -224,33 +268,60 @@ def _point(grid: Grid, target: Target, choices: dict[str, str], sample: _Sample,
             transform=transform,  # type: ignore[arg-type]
             zeros=None if transform == "level" else base.zeros,
             offset=base.offset if transform != "level" and base.zeros == "offset" else None,
-            source=SOURCE)
-        options = FrequentistOptions(estimator=estimator, effects=effects,  # type: ignore[arg-type]
-                                     weights=base.weights,  # type: ignore[arg-type]
-                                     small_sample=base.small_sample, source=SOURCE,
-                                     **cov_options(choices["cov"]))
-        data = DataSelection(definition=choices["definition"],
-                             measure=choices["measure"],  # type: ignore[arg-type]
-                             countries=sample.countries or ("all",), years=sample.years,
-                             industries=base.industries, source=SOURCE)
-        spec = ModelSpec(name=target.name, data=data, formula=formula, dependent=dependent,
-                         frequentist=options, description=target.label, source=SOURCE)
+            source=SOURCE,
+        )
+        options = FrequentistOptions(
+            estimator=estimator,
+            effects=effects,  # type: ignore[arg-type]
+            weights=base.weights,  # type: ignore[arg-type]
+            small_sample=base.small_sample,
+            source=SOURCE,
+            **cov_options(choices["cov"]),
+        )
+        data = DataSelection(
+            definition=choices["definition"],
+            measure=choices["measure"],  # type: ignore[arg-type]
+            countries=sample.countries or ("all",),
+            years=sample.years,
+            industries=base.industries,
+            source=SOURCE,
+        )
+        spec = ModelSpec(
+            name=target.name,
+            data=data,
+            formula=formula,
+            dependent=dependent,
+            frequentist=options,
+            description=target.label,
+            source=SOURCE,
+        )
     except SpecError as exc:
         text = str(exc)
-        return skip(text[len(SOURCE) + 2:] if text.startswith(f"{SOURCE}: ") else text)
+        return skip(text[len(SOURCE) + 2 :] if text.startswith(f"{SOURCE}: ") else text)
     key = spec_key(spec, target.term, fingerprint)
     spec = spec.replace(name=f"{target.name}-{key[:10]}")
     return Point(target.name, choices, detail, target.term, key, spec, dropped)
 
 
 def _duplicate(point: Point, first: Point) -> Point:
-    differ = [f"{d}={first.choices[d]}" for d in DIMENSIONS
-              if first.choices[d] != point.choices[d]]
-    if first.sample_detail != point.sample_detail and first.choices["sample"] == \
-            point.choices["sample"]:
+    differ = [f"{d}={first.choices[d]}" for d in DIMENSIONS if first.choices[d] != point.choices[d]]
+    if (
+        first.sample_detail != point.sample_detail
+        and first.choices["sample"] == point.choices["sample"]
+    ):
         differ.append(f"sample {first.sample_detail}")
-    reason = ("same specification as " + ", ".join(differ) if differ
-              else "same specification as an earlier one")
-    return Point(point.target, point.choices, point.sample_detail, point.term,
-                 _choices_key(point.target, point.choices, point.sample_detail), None,
-                 point.dropped_terms, reason)
+    reason = (
+        "same specification as " + ", ".join(differ)
+        if differ
+        else "same specification as an earlier one"
+    )
+    return Point(
+        point.target,
+        point.choices,
+        point.sample_detail,
+        point.term,
+        _choices_key(point.target, point.choices, point.sample_detail),
+        None,
+        point.dropped_terms,
+        reason,
+    )

@@ -65,8 +65,16 @@ TARGET_KEYS = ("name", "label", "formula", "term", "countries", "years", "dimens
 CURVE_KEYS = ("scale",)
 PRIOR_KEYS = ("scales", "parameters", "threshold")
 SCALES = ("sd", "raw")
-DEFAULT_PRIOR_PARAMETERS = ("alpha", "beta_tech", "tech_trend", "trend", "sigma_country",
-                            "sigma_industry", "sigma_slope", "slope_country")
+DEFAULT_PRIOR_PARAMETERS = (
+    "alpha",
+    "beta_tech",
+    "tech_trend",
+    "trend",
+    "sigma_country",
+    "sigma_industry",
+    "sigma_slope",
+    "slope_country",
+)
 
 
 @dataclass(frozen=True)
@@ -192,8 +200,9 @@ class Grid:
     @property
     def varied(self) -> tuple[str, ...]:
         """Dimensions with more than one choice for some target."""
-        return tuple(d for d in DIMENSIONS
-                     if any(len(self.choices_for(t)[d]) > 1 for t in self.targets))
+        return tuple(
+            d for d in DIMENSIONS if any(len(self.choices_for(t)[d]) > 1 for t in self.targets)
+        )
 
     def target(self, name: str) -> Target:
         """The target called ``name``."""
@@ -235,22 +244,31 @@ def parse_grid(raw: Mapping[str, Any], source: str = "<memory>") -> Grid:
     curve = _table(raw.get("curve", {}), source, "[curve]", CURVE_KEYS)
     scale = curve.get("scale", "sd")
     if scale not in SCALES:
-        raise SpecError(f"{source}: [curve] scale: {scale!r}; choose 'sd' (estimate divided by "
-                        "the standard deviation of the dependent variable, comparable across "
-                        "measures and transforms) or 'raw'")
-    return Grid(name=name, description=description, targets=targets, dimensions=full,
-                base=_base(raw.get("base", {}), source), scale=scale,
-                prior=_prior(raw.get("prior", {}), source), source=source)
+        raise SpecError(
+            f"{source}: [curve] scale: {scale!r}; choose 'sd' (estimate divided by "
+            "the standard deviation of the dependent variable, comparable across "
+            "measures and transforms) or 'raw'"
+        )
+    return Grid(
+        name=name,
+        description=description,
+        targets=targets,
+        dimensions=full,
+        base=_base(raw.get("base", {}), source),
+        scale=scale,
+        prior=_prior(raw.get("prior", {}), source),
+        source=source,
+    )
 
 
-def _check_keys(table: Mapping[str, Any], known: tuple[str, ...], source: str,
-                where: str) -> None:
+def _check_keys(table: Mapping[str, Any], known: tuple[str, ...], source: str, where: str) -> None:
     for key in table:
         if key not in known:
             near = difflib.get_close_matches(str(key), known, n=1)
             hint = f" (did you mean {near[0]!r}?)" if near else ""
-            raise SpecError(f"{source}: unknown key {key!r} in {where}{hint}; allowed: "
-                            f"{', '.join(known)}")
+            raise SpecError(
+                f"{source}: unknown key {key!r} in {where}{hint}; allowed: {', '.join(known)}"
+            )
 
 
 def _table(value: object, source: str, where: str, keys: tuple[str, ...]) -> Mapping[str, Any]:
@@ -286,17 +304,20 @@ def _dimensions(value: object, source: str, where: str) -> dict[str, tuple[str, 
             check_choice(dim, v, source)
         repeated = sorted({v for v in values if values.count(v) > 1})
         if repeated:
-            raise SpecError(f"{source}: {where} {dim}: {', '.join(map(repr, repeated))} listed "
-                            "twice")
+            raise SpecError(
+                f"{source}: {where} {dim}: {', '.join(map(repr, repeated))} listed twice"
+            )
         out[dim] = values
     return out
 
 
 def _targets(value: object, source: str) -> tuple[Target, ...]:
     if value is None:
-        raise SpecError(f"{source}: no [[targets]]; add at least one, e.g.\n"
-                        "[[targets]]\nname = \"tech\"\nformula = \"tech_score + trend\"\n"
-                        "term = \"tech_score\"")
+        raise SpecError(
+            f"{source}: no [[targets]]; add at least one, e.g.\n"
+            '[[targets]]\nname = "tech"\nformula = "tech_score + trend"\n'
+            'term = "tech_score"'
+        )
     if not isinstance(value, list) or not value:
         raise SpecError(f"{source}: targets must be an array of tables ([[targets]])")
     out: list[Target] = []
@@ -309,32 +330,46 @@ def _targets(value: object, source: str) -> tuple[Target, ...]:
         name = _string(table, "name", source, f"{where} name")
         assert name is not None
         if not NAME_PATTERN.match(name):
-            raise SpecError(f"{source}: {where} name: {name!r} must be letters, digits, '_', "
-                            "'-' or '.' (it names the figure files)")
+            raise SpecError(
+                f"{source}: {where} name: {name!r} must be letters, digits, '_', "
+                "'-' or '.' (it names the figure files)"
+            )
         where = f"[[targets]] {name!r}"
         formula = _string(table, "formula", source, f"{where} formula")
         term = _string(table, "term", source, f"{where} term")
         assert formula is not None and term is not None
         check_formula_syntax(formula, f"{source}: {where}")
         if not term_in_formula(term, formula):
-            raise SpecError(f"{source}: {where} term: {term!r} is not a term of the formula "
-                            f"{formula!r}; write it as the formula does (e.g. "
-                            "'tech_score:center(trend)')")
+            raise SpecError(
+                f"{source}: {where} term: {term!r} is not a term of the formula "
+                f"{formula!r}; write it as the formula does (e.g. "
+                "'tech_score:center(trend)')"
+            )
         countries = _string_list(table.get("countries", "all"), source, f"{where} countries")
         check_country_groups(countries, f"{source}: {where} countries")
         years = None
         if "years" in table and table["years"] != "all":
             parsed = sample_choice(str(table["years"]), f"{source}: {where} years")
             if parsed.kind != "years":
-                raise SpecError(f"{source}: {where} years: {table['years']!r} is not a year "
-                                "range such as '1995-2011'")
+                raise SpecError(
+                    f"{source}: {where} years: {table['years']!r} is not a year "
+                    "range such as '1995-2011'"
+                )
             years = parsed.years
         overrides = _dimensions(table.get("dimensions", {}), source, f"{where} dimensions")
         if any(t.name == name for t in out):
             raise SpecError(f"{source}: two targets are named {name!r}")
-        out.append(Target(name=name, label=_string(table, "label", source, f"{where} label")
-                          or name, formula=formula, term=term, countries=countries,
-                          years=years, dimensions=overrides))
+        out.append(
+            Target(
+                name=name,
+                label=_string(table, "label", source, f"{where} label") or name,
+                formula=formula,
+                term=term,
+                countries=countries,
+                years=years,
+                dimensions=overrides,
+            )
+        )
     return tuple(out)
 
 
@@ -343,8 +378,10 @@ def _base(value: object, source: str) -> Base:
     kwargs: dict[str, Any] = {}
     if "zeros" in table:
         if table["zeros"] not in allowed(ZeroRule):
-            raise SpecError(f"{source}: [base] zeros: {table['zeros']!r}; choose one of "
-                            f"{', '.join(allowed(ZeroRule))}")
+            raise SpecError(
+                f"{source}: [base] zeros: {table['zeros']!r}; choose one of "
+                f"{', '.join(allowed(ZeroRule))}"
+            )
         kwargs["zeros"] = table["zeros"]
     if "offset" in table:
         off = table["offset"]
@@ -352,24 +389,23 @@ def _base(value: object, source: str) -> Base:
             raise SpecError(f"{source}: [base] offset: {off!r} must be a number > 0")
         kwargs["offset"] = float(off)
     if (kwargs.get("zeros") == "offset") != ("offset" in kwargs):
-        raise SpecError(f"{source}: [base] offset is needed with zeros = 'offset' and only "
-                        "then")
+        raise SpecError(f"{source}: [base] offset is needed with zeros = 'offset' and only then")
     if "small_sample" in table:
         if not isinstance(table["small_sample"], bool):
             raise SpecError(f"{source}: [base] small_sample must be true or false")
         kwargs["small_sample"] = table["small_sample"]
     if "weights" in table:
         if table["weights"] not in ("none", "output"):
-            raise SpecError(f"{source}: [base] weights: {table['weights']!r}; choose 'none' "
-                            "or 'output'")
+            raise SpecError(
+                f"{source}: [base] weights: {table['weights']!r}; choose 'none' or 'output'"
+            )
         kwargs["weights"] = table["weights"]
     if "industries" in table and table["industries"] != "all":
         kwargs["industries"] = _string_list(table["industries"], source, "[base] industries")
     if "level" in table:
         level = table["level"]
         if isinstance(level, bool) or not isinstance(level, (int, float)) or not 0 < level < 1:
-            raise SpecError(f"{source}: [base] level: {level!r} must be between 0 and 1, "
-                            "e.g. 0.95")
+            raise SpecError(f"{source}: [base] level: {level!r} must be between 0 and 1, e.g. 0.95")
         kwargs["level"] = float(level)
     return Base(**kwargs)
 
@@ -379,18 +415,30 @@ def _prior(value: object, source: str) -> PriorPlan:
     kwargs: dict[str, Any] = {}
     if "scales" in table:
         scales = table["scales"]
-        if not isinstance(scales, list) or not scales or any(
-                isinstance(s, bool) or not isinstance(s, (int, float)) or not math.isfinite(s)
-                or s <= 0 for s in scales):
-            raise SpecError(f"{source}: [prior] scales: {scales!r} must be a list of factors "
-                            "> 0, e.g. [0.5, 2.0]")
+        if (
+            not isinstance(scales, list)
+            or not scales
+            or any(
+                isinstance(s, bool)
+                or not isinstance(s, (int, float))
+                or not math.isfinite(s)
+                or s <= 0
+                for s in scales
+            )
+        ):
+            raise SpecError(
+                f"{source}: [prior] scales: {scales!r} must be a list of factors "
+                "> 0, e.g. [0.5, 2.0]"
+            )
         kwargs["scales"] = tuple(float(s) for s in scales)
     if "parameters" in table:
         kwargs["parameters"] = _string_list(table["parameters"], source, "[prior] parameters")
     if "threshold" in table:
         thr = table["threshold"]
         if isinstance(thr, bool) or not isinstance(thr, (int, float)) or not 0 < thr < 1:
-            raise SpecError(f"{source}: [prior] threshold: {thr!r} must be between 0 and 1 "
-                            "(0.05 is the usual value)")
+            raise SpecError(
+                f"{source}: [prior] threshold: {thr!r} must be between 0 and 1 "
+                "(0.05 is the usual value)"
+            )
         kwargs["threshold"] = float(thr)
     return PriorPlan(**kwargs)

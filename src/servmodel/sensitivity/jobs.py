@@ -85,5 +85,5 @@ def skipped(key: str, exc: BaseException | str, source: str = "") -> Outcome:
     ``source:`` prefix, which names no file here."""
     text = str(exc)
     if source and text.startswith(f"{source}: "):
-        text = text[len(source) + 2:]
+        text = text[len(source) + 2 :]
     return Outcome(key, ok=False, reason=" ".join(text.split()))

@@ -58,14 +58,14 @@ VERDICTS: dict[tuple[bool, bool], str] = {
 }
 EXPLAIN: dict[str, str] = {
     "prior-data conflict": "prior and likelihood pull the posterior apart; check the prior "
-                           "against what the data say",
+    "against what the data say",
     "prior-sensitive": "the prior dominates a weak likelihood; the estimate reflects the "
-                       "prior more than the data",
+    "prior more than the data",
     "likelihood-sensitive": "informed by the data, insensitive to the prior (no concern)",
     "weak likelihood": "neither the prior nor the likelihood moves it: weakly identified, or "
-                       "determined by other parameters",
+    "determined by other parameters",
     "undetermined": "the importance weights of the power-scaled posterior degenerate (the "
-                    "draws do not cover it); run more draws, or rely on the refits",
+    "draws do not cover it); run more draws, or rely on the refits",
 }
 
 
@@ -83,8 +83,10 @@ def _model_of(result: BayesResult, scale: float = 1.0) -> Any:
     from servmodel.bayes.model import build_model
 
     if result.rows is None:
-        raise ResultError(f"{result.name}: the result holds no data rows; open the .nc file "
-                          "written by `servmodel bayes`")
+        raise ResultError(
+            f"{result.name}: the result holds no data rows; open the .nc file "
+            "written by `servmodel bayes`"
+        )
     spec = parse_spec(result.spec, source=f"{result.name}.nc")
     opts = spec.bayes
     if scale != 1.0:
@@ -93,8 +95,9 @@ def _model_of(result: BayesResult, scale: float = 1.0) -> Any:
     return build_model(opts, data)
 
 
-def key_parameters(names: Sequence[str], model_names: Sequence[str],
-                   where: str = "[prior] parameters") -> list[str]:
+def key_parameters(
+    names: Sequence[str], model_names: Sequence[str], where: str = "[prior] parameters"
+) -> list[str]:
     """The names of ``names`` that are variables of this model.
 
     A name that no servmodel Bayesian model has (a typo) is refused; one that other models
@@ -123,8 +126,10 @@ def key_parameters(names: Sequence[str], model_names: Sequence[str],
             continue
         close = difflib.get_close_matches(str(name), [*model_names, *MODEL_VARIABLES], n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise SpecError(f"{where}: {name!r} is not a parameter of servmodel's Bayesian "
-                        f"models{hint}; this model's are {', '.join(model_names)}")
+        raise SpecError(
+            f"{where}: {name!r} is not a parameter of servmodel's Bayesian "
+            f"models{hint}; this model's are {', '.join(model_names)}"
+        )
     absent = [n for n in names if n not in model_names]
     if absent:
         log.info("%s not in this model; left out of the comparison", ", ".join(absent))
@@ -153,13 +158,20 @@ def add_log_prior(idata: az.InferenceData, model: Any, var_names: list[str]) -> 
         del idata.log_prior
     # the fast-compile mode evaluates a few thousand draws in a blink, without the
     # C compilation a full build would need
-    pm.compute_log_prior(idata, var_names=var_names, model=model, progressbar=False,
-                         extend_inferencedata=True, compile_kwargs={"mode": "FAST_COMPILE"})
-    bad = [v for v in idata.log_prior.data_vars
-           if not np.isfinite(idata.log_prior[v].values).all()]
+    pm.compute_log_prior(
+        idata,
+        var_names=var_names,
+        model=model,
+        progressbar=False,
+        extend_inferencedata=True,
+        compile_kwargs={"mode": "FAST_COMPILE"},
+    )
+    bad = [v for v in idata.log_prior.data_vars if not np.isfinite(idata.log_prior[v].values).all()]
     if bad:
-        raise EstimationError(f"the log prior of {', '.join(bad)} is not finite at some draws; "
-                              "power-scaling cannot be computed")
+        raise EstimationError(
+            f"the log prior of {', '.join(bad)} is not finite at some draws; "
+            "power-scaling cannot be computed"
+        )
 
 
 def _element_label(var: str, da: Any, idx: tuple[int, ...]) -> str:
@@ -170,8 +182,9 @@ def _element_label(var: str, da: Any, idx: tuple[int, ...]) -> str:
     return f"{var}[{', '.join(labels)}]"
 
 
-def power_scaling(idata: az.InferenceData, var_names: list[str],
-                  threshold: float = 0.05) -> pd.DataFrame:
+def power_scaling(
+    idata: az.InferenceData, var_names: list[str], threshold: float = 0.05
+) -> pd.DataFrame:
     """Prior and likelihood power-scaling sensitivity of each quantity, with the verdict.
 
     Parameters
@@ -193,18 +206,27 @@ def power_scaling(idata: az.InferenceData, var_names: list[str],
             raise ResultError(f"the draws have no {group} group; power-scaling needs it")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        sens = {c: az.psens(idata, component=c, var_names=var_names)
-                for c in ("prior", "likelihood")}
+        sens = {
+            c: az.psens(idata, component=c, var_names=var_names) for c in ("prior", "likelihood")
+        }
     # with one variable ArviZ returns a DataArray rather than a Dataset
-    sens = {c: (v.to_dataset(name=var_names[0]) if isinstance(v, xr.DataArray) else v)
-            for c, v in sens.items()}
+    sens = {
+        c: (v.to_dataset(name=var_names[0]) if isinstance(v, xr.DataArray) else v)
+        for c, v in sens.items()
+    }
     rows = []
     for var in var_names:
         prior_da, lik_da = sens["prior"][var], sens["likelihood"][var]
         for idx in np.ndindex(*prior_da.shape):
             p, lik = float(prior_da.values[idx]), float(lik_da.values[idx])
-            rows.append({"parameter": _element_label(var, prior_da, idx), "prior": p,
-                         "likelihood": lik, "verdict": verdict(p, lik, threshold)})
+            rows.append(
+                {
+                    "parameter": _element_label(var, prior_da, idx),
+                    "prior": p,
+                    "likelihood": lik,
+                    "verdict": verdict(p, lik, threshold),
+                }
+            )
     return pd.DataFrame(rows, columns=["parameter", "prior", "likelihood", "verdict"])
 
 
@@ -218,27 +240,36 @@ def _quantity_rows(idata: az.InferenceData, names: list[str], scale: float) -> l
         values = values.reshape(-1, *values.shape[2:])
         for idx in np.ndindex(*values.shape[1:]):
             draws = values[(slice(None), *idx)]
-            rows.append({"parameter": _element_label(var, da, idx), "scale": scale,
-                         "mean": float(draws.mean()), "sd": float(draws.std(ddof=1)),
-                         "q2.5": float(np.quantile(draws, 0.025)),
-                         "q97.5": float(np.quantile(draws, 0.975))})
+            rows.append(
+                {
+                    "parameter": _element_label(var, da, idx),
+                    "scale": scale,
+                    "mean": float(draws.mean()),
+                    "sd": float(draws.std(ddof=1)),
+                    "q2.5": float(np.quantile(draws, 0.025)),
+                    "q97.5": float(np.quantile(draws, 0.975)),
+                }
+            )
     return rows
 
 
-def compare_refits(base: az.InferenceData, refits: dict[float, az.InferenceData],
-                   names: list[str]) -> pd.DataFrame:
+def compare_refits(
+    base: az.InferenceData, refits: dict[float, az.InferenceData], names: list[str]
+) -> pd.DataFrame:
     """Posterior mean, sd and 95% interval of each quantity under each prior scale, and the
     shift of the mean in posterior standard deviations of the original fit."""
     if not names:  # nothing to compare: an empty table, not a KeyError on its columns
-        return pd.DataFrame(columns=["parameter", "scale", "mean", "sd", "q2.5", "q97.5",
-                                     "shift_sd"])
+        return pd.DataFrame(
+            columns=["parameter", "scale", "mean", "sd", "q2.5", "q97.5", "shift_sd"]
+        )
     rows = _quantity_rows(base, names, 1.0)
     for factor, idata in sorted(refits.items()):
         rows += _quantity_rows(idata, names, factor)
     frame = pd.DataFrame(rows)
     origin = frame[frame["scale"] == 1.0].set_index("parameter")
-    frame["shift_sd"] = ((frame["mean"] - frame["parameter"].map(origin["mean"]))
-                         / frame["parameter"].map(origin["sd"]))
+    frame["shift_sd"] = (frame["mean"] - frame["parameter"].map(origin["mean"])) / frame[
+        "parameter"
+    ].map(origin["sd"])
     return frame.sort_values(["parameter", "scale"], kind="stable").reset_index(drop=True)
 
 
@@ -280,9 +311,15 @@ class PriorSensitivity:
     threshold: float
 
 
-def prior_sensitivity(result: BayesResult, plan: PriorPlan | None = None, *, refit: bool = True,
-                      settings: SamplerSettings | None = None, progress: bool = False,
-                      source: str | None = None) -> PriorSensitivity:
+def prior_sensitivity(
+    result: BayesResult,
+    plan: PriorPlan | None = None,
+    *,
+    refit: bool = True,
+    settings: SamplerSettings | None = None,
+    progress: bool = False,
+    source: str | None = None,
+) -> PriorSensitivity:
     """Power-scaling diagnostics of ``result`` and, with ``refit``, refits with scaled priors.
 
     Parameters
@@ -313,14 +350,19 @@ def prior_sensitivity(result: BayesResult, plan: PriorPlan | None = None, *, ref
     from servmodel.bayes.sampling import sample
 
     if not isinstance(result, BayesResult):
-        raise UsageError(f"prior_sensitivity: result must be a BayesResult, not "
-                         f"{type(result).__name__}; read it with load_bayes('model.nc')")
+        raise UsageError(
+            f"prior_sensitivity: result must be a BayesResult, not "
+            f"{type(result).__name__}; read it with load_bayes('model.nc')"
+        )
     if plan is not None and not isinstance(plan, PriorPlan):
-        raise UsageError(f"prior_sensitivity: plan must be a PriorPlan (a grid's .prior), not "
-                         f"{type(plan).__name__}")
+        raise UsageError(
+            f"prior_sensitivity: plan must be a PriorPlan (a grid's .prior), not "
+            f"{type(plan).__name__}"
+        )
     if settings is not None and not isinstance(settings, SamplerSettings):
-        raise UsageError(f"prior_sensitivity: settings must be SamplerSettings, not "
-                         f"{type(settings).__name__}")
+        raise UsageError(
+            f"prior_sensitivity: settings must be SamplerSettings, not {type(settings).__name__}"
+        )
     plan = plan or PriorPlan()
     if result.idata is None:
         raise ResultError(f"{result.name}: no draws; read the .nc file with load_bayes")
@@ -329,8 +371,9 @@ def prior_sensitivity(result: BayesResult, plan: PriorPlan | None = None, *, ref
     named = [v.name for v in model.free_RVs] + [v.name for v in model.deterministics]
     where = f"{source}: [prior] parameters" if source else "[prior] parameters"
     # before any work, so that a misspelt name fails at once
-    key = [v for v in key_parameters(plan.parameters, named, where)
-           if v in idata.posterior.data_vars]
+    key = [
+        v for v in key_parameters(plan.parameters, named, where) if v in idata.posterior.data_vars
+    ]
     scaled = top_level(model)
     add_log_prior(idata, model, scaled)
     present = [v for v in named if v in idata.posterior.data_vars]
@@ -344,10 +387,14 @@ def prior_sensitivity(result: BayesResult, plan: PriorPlan | None = None, *, ref
             run = sample(_model_of(result, factor), base_settings, progress=progress)
             diag = diagnose(run.idata)
             refits.append(Refit(factor, run.idata, diag.passed, diag.verdict))
-    comparison = (compare_refits(idata, {r.scale: r.idata for r in refits}, key)
-                  if refits and key else pd.DataFrame())
-    return PriorSensitivity(result.name, tuple(scaled), table, tuple(refits), comparison,
-                            plan.threshold)
+    comparison = (
+        compare_refits(idata, {r.scale: r.idata for r in refits}, key)
+        if refits and key
+        else pd.DataFrame()
+    )
+    return PriorSensitivity(
+        result.name, tuple(scaled), table, tuple(refits), comparison, plan.threshold
+    )
 
 
 def _settings_of(result: BayesResult) -> SamplerSettings:

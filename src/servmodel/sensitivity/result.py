@@ -16,9 +16,9 @@ from scipy import stats
 
 from servmodel._fileio import write_table
 from servmodel.sensitivity.choices import DIMENSIONS
-from servmodel.sensitivity.jobs import Outcome
 from servmodel.sensitivity.expand import Point
 from servmodel.sensitivity.grid import Grid
+from servmodel.sensitivity.jobs import Outcome
 from servmodel.sensitivity.summary import by_choice, decompose, summarize
 
 # the tables :meth:`SensitivityResult.write` writes, as NAME.csv
@@ -28,27 +28,59 @@ if TYPE_CHECKING:
     from servmodel.sensitivity.runner import RunStats
 
 TABLE_COLUMNS: tuple[str, ...] = (
-    "spec_id", "target", "term", *DIMENSIONS, "sample_detail", "formula", "dropped_terms",
-    "estimate", "std_error", "statistic", "p_value", "conf_low", "conf_high", "df", "nobs",
-    "sd_y", "estimate_sd", "conf_low_sd", "conf_high_sd", "engine",
+    "spec_id",
+    "target",
+    "term",
+    *DIMENSIONS,
+    "sample_detail",
+    "formula",
+    "dropped_terms",
+    "estimate",
+    "std_error",
+    "statistic",
+    "p_value",
+    "conf_low",
+    "conf_high",
+    "df",
+    "nobs",
+    "sd_y",
+    "estimate_sd",
+    "conf_low_sd",
+    "conf_high_sd",
+    "engine",
 )
-SKIPPED_COLUMNS: tuple[str, ...] = ("spec_id", "target", "term", *DIMENSIONS, "sample_detail",
-                                    "stage", "reason")
+SKIPPED_COLUMNS: tuple[str, ...] = (
+    "spec_id",
+    "target",
+    "term",
+    *DIMENSIONS,
+    "sample_detail",
+    "stage",
+    "reason",
+)
 
 
-def inference_columns(estimate: np.ndarray, std_error: np.ndarray, df: np.ndarray,
-                      level: float) -> dict[str, np.ndarray]:
+def inference_columns(
+    estimate: np.ndarray, std_error: np.ndarray, df: np.ndarray, level: float
+) -> dict[str, np.ndarray]:
     """Statistic, two-sided p-value and interval of each row, with a t distribution where
     ``df`` is finite and the normal elsewhere (as :class:`servmodel.results.Inference`)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         stat = estimate / std_error
     t_rows = np.isfinite(df)
     q = 0.5 + level / 2.0
-    p = np.where(t_rows, 2.0 * stats.t.sf(np.abs(stat), np.where(t_rows, df, 1.0)),
-                 2.0 * stats.norm.sf(np.abs(stat)))
+    p = np.where(
+        t_rows,
+        2.0 * stats.t.sf(np.abs(stat), np.where(t_rows, df, 1.0)),
+        2.0 * stats.norm.sf(np.abs(stat)),
+    )
     crit = np.where(t_rows, stats.t.ppf(q, np.where(t_rows, df, 1.0)), stats.norm.ppf(q))
-    return {"statistic": stat, "p_value": p, "conf_low": estimate - crit * std_error,
-            "conf_high": estimate + crit * std_error}
+    return {
+        "statistic": stat,
+        "p_value": p,
+        "conf_low": estimate - crit * std_error,
+        "conf_high": estimate + crit * std_error,
+    }
 
 
 @dataclass(frozen=True, eq=False)
@@ -94,20 +126,47 @@ class SensitivityResult:
             if o is None or not o.ok:
                 continue
             assert p.spec is not None
-            rows.append({
-                "spec_id": p.key[:12], "target": p.target, "term": p.term, **p.choices,
-                "sample_detail": p.sample_detail, "formula": p.spec.formula,
-                "dropped_terms": "; ".join(p.dropped_terms), "estimate": o.estimate,
-                "std_error": o.std_error, "df": math.nan if o.df is None else o.df,
-                "nobs": o.nobs, "sd_y": o.sd_y, "engine": o.engine,
-            })
-        frame = pd.DataFrame(rows, columns=[c for c in TABLE_COLUMNS
-                                            if c not in ("statistic", "p_value", "conf_low",
-                                                         "conf_high", "estimate_sd",
-                                                         "conf_low_sd", "conf_high_sd")])
+            rows.append(
+                {
+                    "spec_id": p.key[:12],
+                    "target": p.target,
+                    "term": p.term,
+                    **p.choices,
+                    "sample_detail": p.sample_detail,
+                    "formula": p.spec.formula,
+                    "dropped_terms": "; ".join(p.dropped_terms),
+                    "estimate": o.estimate,
+                    "std_error": o.std_error,
+                    "df": math.nan if o.df is None else o.df,
+                    "nobs": o.nobs,
+                    "sd_y": o.sd_y,
+                    "engine": o.engine,
+                }
+            )
+        frame = pd.DataFrame(
+            rows,
+            columns=[
+                c
+                for c in TABLE_COLUMNS
+                if c
+                not in (
+                    "statistic",
+                    "p_value",
+                    "conf_low",
+                    "conf_high",
+                    "estimate_sd",
+                    "conf_low_sd",
+                    "conf_high_sd",
+                )
+            ],
+        )
         est = frame["estimate"].to_numpy(dtype=float)
-        inf = inference_columns(est, frame["std_error"].to_numpy(dtype=float),
-                                frame["df"].to_numpy(dtype=float), self.level)
+        inf = inference_columns(
+            est,
+            frame["std_error"].to_numpy(dtype=float),
+            frame["df"].to_numpy(dtype=float),
+            self.level,
+        )
         for k, v in inf.items():
             frame[k] = v
         sd = frame["sd_y"].to_numpy(dtype=float)
@@ -131,19 +190,28 @@ class SensitivityResult:
                     continue
                 stage = "estimation"
                 reason = o.reason if o is not None else "not computed (the run was stopped)"
-            rows.append({"spec_id": p.key[:12], "target": p.target, "term": p.term,
-                         **p.choices, "sample_detail": p.sample_detail, "stage": stage,
-                         "reason": reason})
+            rows.append(
+                {
+                    "spec_id": p.key[:12],
+                    "target": p.target,
+                    "term": p.term,
+                    **p.choices,
+                    "sample_detail": p.sample_detail,
+                    "stage": stage,
+                    "reason": reason,
+                }
+            )
         return pd.DataFrame(rows, columns=list(SKIPPED_COLUMNS))
 
     def skip_reasons(self) -> pd.DataFrame:
         """Skipped specifications counted by target, stage and reason, most frequent
         first."""
         skipped = self.skipped()
-        counts = Counter(zip(skipped["target"], skipped["stage"], skipped["reason"],
-                             strict=True))
-        rows = [{"target": t, "stage": s, "reason": r, "specifications": n}
-                for (t, s, r), n in counts.most_common()]
+        counts = Counter(zip(skipped["target"], skipped["stage"], skipped["reason"], strict=True))
+        rows = [
+            {"target": t, "stage": s, "reason": r, "specifications": n}
+            for (t, s, r), n in counts.most_common()
+        ]
         return pd.DataFrame(rows, columns=["target", "stage", "reason", "specifications"])
 
     @property
@@ -181,8 +249,12 @@ class SensitivityResult:
             ``decomposition`` (CSV files).
         """
         d = Path(out)
-        tables = {"specifications": self.table(), "skipped": self.skipped(),
-                  "summary": self.summary(), "by_choice": self.by_choice(),
-                  "decomposition": self.decomposition()}
+        tables = {
+            "specifications": self.table(),
+            "skipped": self.skipped(),
+            "summary": self.summary(),
+            "by_choice": self.by_choice(),
+            "decomposition": self.decomposition(),
+        }
         assert tuple(tables) == TABLE_NAMES
         return {name: write_table(frame, d / f"{name}.csv") for name, frame in tables.items()}

@@ -125,6 +125,7 @@ def parse_scheduler_address(address: str) -> SchedulerAddress:
     UsageError
         The address is malformed; the message says what is wrong and the form to use.
     """
+
     def bad(reason: str) -> UsageError:
         return UsageError(f"--scheduler {address!r}: {reason}; {ADDRESS_FORM}")
 
@@ -136,8 +137,10 @@ def parse_scheduler_address(address: str) -> SchedulerAddress:
         scheme, location = "tcp", text
     scheme = scheme.lower()
     if scheme not in SCHEDULER_SCHEMES:
-        raise bad(f"unknown scheme {scheme!r}; a Dask scheduler listens on "
-                  f"{', '.join(s + '://' for s in SCHEDULER_SCHEMES)}")
+        raise bad(
+            f"unknown scheme {scheme!r}; a Dask scheduler listens on "
+            f"{', '.join(s + '://' for s in SCHEDULER_SCHEMES)}"
+        )
     if scheme == "inproc":
         if not location:
             raise bad("no location after inproc://")
@@ -212,8 +215,10 @@ def check_scheduler(address: str, timeout: float = CONNECT_TIMEOUT) -> Scheduler
 
 
 def _unreachable(address: str, reason: str) -> UsageError:
-    return UsageError(f"--scheduler {address}: cannot connect to a Dask scheduler "
-                      f"({reason}); start one (dask scheduler) or check the address")
+    return UsageError(
+        f"--scheduler {address}: cannot connect to a Dask scheduler "
+        f"({reason}); start one (dask scheduler) or check the address"
+    )
 
 
 def connect_scheduler(address: str) -> Client:
@@ -256,17 +261,19 @@ def connect_scheduler(address: str) -> Client:
         if given_up.is_set():  # too late: nobody will use or close it
             client.close()
 
-    thread = threading.Thread(target=start_client, name="servmodel-dask-connect",
-                              daemon=True)
+    thread = threading.Thread(target=start_client, name="servmodel-dask-connect", daemon=True)
     thread.start()
     thread.join(left + 0.5)
     if thread.is_alive():
         given_up.set()
         if "client" in box:  # connected just now, after all: close it (closing is idempotent)
             box["client"].close()
-        raise _unreachable(address, f"no Dask scheduler answered within {CONNECT_TIMEOUT:g} "
-                                    "s; schedulers listen on port 8786 unless told "
-                                    "otherwise, their dashboards on 8787")
+        raise _unreachable(
+            address,
+            f"no Dask scheduler answered within {CONNECT_TIMEOUT:g} "
+            "s; schedulers listen on port 8786 unless told "
+            "otherwise, their dashboards on 8787",
+        )
     error = box.get("error")
     if isinstance(error, (OSError, ValueError)):  # TimeoutError is an OSError
         raise _unreachable(address, str(error)) from error
@@ -316,11 +323,12 @@ def run_grid(
         and :class:`RunStats`.
     """
     if scheduler is not None and jobs != 1:
-        raise UsageError("give either --jobs or --scheduler, not both: with a scheduler the "
-                         "cluster's workers run the specifications")
+        raise UsageError(
+            "give either --jobs or --scheduler, not both: with a scheduler the "
+            "cluster's workers run the specifications"
+        )
     if jobs == 0 or jobs < -1:
-        raise UsageError(f"--jobs {jobs}: give a number of processes >= 1, or -1 for all "
-                         "cores")
+        raise UsageError(f"--jobs {jobs}: give a number of processes >= 1, or -1 for all cores")
     start = time.perf_counter()
     # before anything is made: a failed connection leaves no cache directory
     own_client = isinstance(scheduler, str)
@@ -347,9 +355,13 @@ def run_grid(
             client.close()
     outcomes_by_key = {p.key: cache.get(p.key) for p in points if p.skip is None}
     skipped_before = sum(p.skip is not None for p in points)
-    stats = RunStats(specifications=len(points), skipped_before=skipped_before,
-                     cached=len(points) - skipped_before - len(todo), computed=len(todo),
-                     seconds=time.perf_counter() - start)
+    stats = RunStats(
+        specifications=len(points),
+        skipped_before=skipped_before,
+        cached=len(points) - skipped_before - len(todo),
+        computed=len(todo),
+        seconds=time.perf_counter() - start,
+    )
     return SensitivityResult(grid, tuple(points), outcomes_by_key, stats)  # type: ignore[arg-type]
 
 
@@ -364,16 +376,23 @@ def _batches(points: list[Point]) -> list[list[Job]]:
     out: list[list[Job]] = []
     for members in groups.values():
         # neighbours share designs: keep the same measure, transform and formula together
-        members.sort(key=lambda p: (p.spec.data.measure, p.spec.dependent.transform,  # type: ignore[union-attr]
-                                    p.spec.formula, p.spec.frequentist.estimator))  # type: ignore[union-attr]
+        members.sort(
+            key=lambda p: (
+                p.spec.data.measure,
+                p.spec.dependent.transform,  # type: ignore[union-attr]
+                p.spec.formula,
+                p.spec.frequentist.estimator,
+            )
+        )  # type: ignore[union-attr]
         jobs = [Job(p.key, p.spec, p.term) for p in members]  # type: ignore[arg-type]
-        out += [jobs[i:i + BATCH_SIZE] for i in range(0, len(jobs), BATCH_SIZE)]
+        out += [jobs[i : i + BATCH_SIZE] for i in range(0, len(jobs), BATCH_SIZE)]
     out.sort(key=len, reverse=True)
     return out
 
 
-def _execute(batches: list[list[Job]], panel: IntensityPanel, jobs: int,
-             client: Client | None) -> Iterator[list[Outcome]]:
+def _execute(
+    batches: list[list[Job]], panel: IntensityPanel, jobs: int, client: Client | None
+) -> Iterator[list[Outcome]]:
     """Outcomes of each batch, in the order the batches finish."""
     if not batches:
         return
@@ -391,8 +410,9 @@ def _execute(batches: list[list[Job]], panel: IntensityPanel, jobs: int,
         yield from parallel(delayed(run_batch)(frame, token, b) for b in batches)
 
 
-def _on_dask(batches: list[list[Job]], panel: IntensityPanel,
-             client: Client) -> Iterator[list[Outcome]]:
+def _on_dask(
+    batches: list[list[Job]], panel: IntensityPanel, client: Client
+) -> Iterator[list[Outcome]]:
     """Outcomes of each batch run on the workers of ``client``'s cluster."""
     from distributed import as_completed
 

@@ -15,8 +15,20 @@ import numpy as np
 import pandas as pd
 
 SUMMARY_COLUMNS: tuple[str, ...] = (
-    "target", "scale", "specifications", "median", "q25", "q75", "iqr", "min", "max",
-    "sign", "share_same_sign", "share_positive", "share_negative", "share_significant",
+    "target",
+    "scale",
+    "specifications",
+    "median",
+    "q25",
+    "q75",
+    "iqr",
+    "min",
+    "max",
+    "sign",
+    "share_same_sign",
+    "share_positive",
+    "share_negative",
+    "share_significant",
     "share_significant_same_sign",
 )
 
@@ -62,18 +74,26 @@ def summarize(table: pd.DataFrame, scale: str = "sd", alpha: float = 0.05) -> pd
         median = float(np.median(finite)) if len(finite) else math.nan
         sign = int(np.sign(np.median(est))) if n else 0
         same = np.sign(est) == sign if sign else np.zeros(n, dtype=bool)
-        q25, q75 = (np.quantile(finite, [0.25, 0.75]) if len(finite)
-                    else (math.nan, math.nan))
-        rows.append({
-            "target": target, "scale": scale, "specifications": n, "median": median,
-            "q25": float(q25), "q75": float(q75), "iqr": float(q75 - q25),
-            "min": float(finite.min()) if len(finite) else math.nan,
-            "max": float(finite.max()) if len(finite) else math.nan,
-            "sign": sign, "share_same_sign": _share(same),
-            "share_positive": _share(est > 0), "share_negative": _share(est < 0),
-            "share_significant": _share(significant),
-            "share_significant_same_sign": _share(significant & same),
-        })
+        q25, q75 = np.quantile(finite, [0.25, 0.75]) if len(finite) else (math.nan, math.nan)
+        rows.append(
+            {
+                "target": target,
+                "scale": scale,
+                "specifications": n,
+                "median": median,
+                "q25": float(q25),
+                "q75": float(q75),
+                "iqr": float(q75 - q25),
+                "min": float(finite.min()) if len(finite) else math.nan,
+                "max": float(finite.max()) if len(finite) else math.nan,
+                "sign": sign,
+                "share_same_sign": _share(same),
+                "share_positive": _share(est > 0),
+                "share_negative": _share(est < 0),
+                "share_significant": _share(significant),
+                "share_significant_same_sign": _share(significant & same),
+            }
+        )
     return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
 
 
@@ -81,8 +101,9 @@ def _share(mask: np.ndarray) -> float:
     return float(np.mean(mask)) if len(mask) else math.nan
 
 
-def by_choice(table: pd.DataFrame, dimensions: Sequence[str], scale: str = "sd",
-              alpha: float = 0.05) -> pd.DataFrame:
+def by_choice(
+    table: pd.DataFrame, dimensions: Sequence[str], scale: str = "sd", alpha: float = 0.05
+) -> pd.DataFrame:
     """The estimate under each choice of each dimension: which choices move it.
 
     Returns
@@ -99,15 +120,31 @@ def by_choice(table: pd.DataFrame, dimensions: Sequence[str], scale: str = "sd",
         for dim in dimensions:
             for choice, part in sub.groupby(dim, sort=False):
                 med = float(np.nanmedian(part[column]))
-                rows.append({
-                    "target": target, "dimension": dim, "choice": choice,
-                    "specifications": len(part), "median": med, "shift": med - overall,
-                    "share_positive": _share(part["estimate"].to_numpy() > 0),
-                    "share_significant": _share(part["p_value"].to_numpy() < alpha),
-                })
-    return pd.DataFrame(rows, columns=["target", "dimension", "choice", "specifications",
-                                       "median", "shift", "share_positive",
-                                       "share_significant"])
+                rows.append(
+                    {
+                        "target": target,
+                        "dimension": dim,
+                        "choice": choice,
+                        "specifications": len(part),
+                        "median": med,
+                        "shift": med - overall,
+                        "share_positive": _share(part["estimate"].to_numpy() > 0),
+                        "share_significant": _share(part["p_value"].to_numpy() < alpha),
+                    }
+                )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "target",
+            "dimension",
+            "choice",
+            "specifications",
+            "median",
+            "shift",
+            "share_positive",
+            "share_significant",
+        ],
+    )
 
 
 def _r2(y: np.ndarray, blocks: list[np.ndarray]) -> float:
@@ -120,8 +157,7 @@ def _r2(y: np.ndarray, blocks: list[np.ndarray]) -> float:
     return 1.0 - float(resid @ resid) / tss
 
 
-def decompose(table: pd.DataFrame, dimensions: Sequence[str],
-              scale: str = "sd") -> pd.DataFrame:
+def decompose(table: pd.DataFrame, dimensions: Sequence[str], scale: str = "sd") -> pd.DataFrame:
     """Share of the variance of the estimates explained by each dimension.
 
     The estimates of a target are regressed on the dummies of its dimensions (main
@@ -147,8 +183,7 @@ def decompose(table: pd.DataFrame, dimensions: Sequence[str],
         if len(y) < 2 or float(np.var(y)) == 0.0:
             continue
         dims = [d for d in dimensions if sub[d].nunique() > 1]
-        dummies = {d: pd.get_dummies(sub[d], drop_first=True).to_numpy(dtype=float)
-                   for d in dims}
+        dummies = {d: pd.get_dummies(sub[d], drop_first=True).to_numpy(dtype=float) for d in dims}
         r2: dict[frozenset[str], float] = {}
         for size in range(len(dims) + 1):
             for subset in itertools.combinations(dims, size):
@@ -164,10 +199,22 @@ def decompose(table: pd.DataFrame, dimensions: Sequence[str],
                     s = frozenset(subset)
                     value += weight * (r2[s | {d}] - r2[s])
             # Shapley values of a dimension that explains nothing are 0 up to rounding
-            parts.append({"target": target, "dimension": d, "levels": int(sub[d].nunique()),
-                          "share": 0.0 if abs(value) < 1e-12 else value})
+            parts.append(
+                {
+                    "target": target,
+                    "dimension": d,
+                    "levels": int(sub[d].nunique()),
+                    "share": 0.0 if abs(value) < 1e-12 else value,
+                }
+            )
         parts.sort(key=lambda r: -r["share"])
         rows += parts
-        rows.append({"target": target, "dimension": "interactions and residual",
-                     "levels": 0, "share": 1.0 - r2[frozenset(dims)]})
+        rows.append(
+            {
+                "target": target,
+                "dimension": "interactions and residual",
+                "levels": 0,
+                "share": 1.0 - r2[frozenset(dims)],
+            }
+        )
     return pd.DataFrame(rows, columns=["target", "dimension", "levels", "share"])

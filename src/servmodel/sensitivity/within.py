@@ -21,9 +21,13 @@ import numpy as np
 
 def group_sums(codes: np.ndarray, z: np.ndarray, n_groups: int) -> np.ndarray:
     """Column sums of ``z`` (n x m) within each group: an (n_groups x m) array."""
-    return np.column_stack([np.bincount(codes, weights=z[:, j], minlength=n_groups)
-                            for j in range(z.shape[1])]) if z.shape[1] else \
-        np.zeros((n_groups, 0))
+    return (
+        np.column_stack(
+            [np.bincount(codes, weights=z[:, j], minlength=n_groups) for j in range(z.shape[1])]
+        )
+        if z.shape[1]
+        else np.zeros((n_groups, 0))
+    )
 
 
 @dataclass(frozen=True, eq=False)

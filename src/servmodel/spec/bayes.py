@@ -56,19 +56,27 @@ class Priors:
             if f.name == "source":
                 continue
             value = getattr(self, f.name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-                raise _fail(self.source, f"[bayes.priors] {f.name}",
-                            f"{value!r} must be a finite number")
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, (int, float))
+                or not math.isfinite(value)
+            ):
+                raise _fail(
+                    self.source, f"[bayes.priors] {f.name}", f"{value!r} must be a finite number"
+                )
             object.__setattr__(self, f.name, float(value))
             if not f.name.endswith("_mean") and value <= 0:
-                raise _fail(self.source, f"[bayes.priors] {f.name}",
-                            f"{value!r} is a scale and must be > 0")
+                raise _fail(
+                    self.source, f"[bayes.priors] {f.name}", f"{value!r} is a scale and must be > 0"
+                )
 
     def scaled(self, factor: float) -> Priors:
         """The same priors with every scale (not location) multiplied by ``factor``."""
         values = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "source"}
-        return Priors(**{k: (v if k.endswith("_mean") else v * factor) for k, v in values.items()},
-                      source=self.source)
+        return Priors(
+            **{k: (v if k.endswith("_mean") else v * factor) for k, v in values.items()},
+            source=self.source,
+        )
 
     def to_dict(self) -> dict[str, float]:
         return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "source"}
@@ -111,8 +119,9 @@ class SamplerSettings:
             raise _fail(s, "[bayes.sampling] tune", f"{self.tune!r} must be an integer >= 0")
         seed = self.seed
         if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= SEED_MAX:
-            raise _fail(s, "[bayes.sampling] seed", f"{seed!r} must be an integer between 0 "
-                        "and 2**64 - 1")
+            raise _fail(
+                s, "[bayes.sampling] seed", f"{seed!r} must be an integer between 0 and 2**64 - 1"
+            )
         ta = self.target_accept
         if isinstance(ta, bool) or not isinstance(ta, (int, float)) or not 0 < ta < 1:
             raise _fail(s, "[bayes.sampling] target_accept", f"{ta!r} must be in (0, 1)")
@@ -188,8 +197,12 @@ class BayesOptions:
         _choice(s, "[bayes] parameterization", self.parameterization, Parameterization)
         # a string would be read letter by letter, a number not at all
         if not isinstance(self.intercepts, (tuple, list)):
-            raise _fail(s, "[bayes] intercepts", f"{self.intercepts!r} must be a list such as "
-                        "['country', 'industry'] (or [] for none)")
+            raise _fail(
+                s,
+                "[bayes] intercepts",
+                f"{self.intercepts!r} must be a list such as "
+                "['country', 'industry'] (or [] for none)",
+            )
         for v in self.intercepts:
             _choice(s, "[bayes] intercepts", v, VaryingIntercept)
         if len(set(self.intercepts)) != len(self.intercepts):
@@ -198,27 +211,50 @@ class BayesOptions:
             if not isinstance(getattr(self, key), bool):
                 raise _fail(s, f"[bayes] {key}", "must be true or false")
         unit = self.rounding_unit
-        if isinstance(unit, bool) or not isinstance(unit, (int, float)) or not (
-                math.isfinite(unit) and unit > 0):
-            raise _fail(s, "[bayes] rounding_unit", f"{unit!r} must be a number > 0 (the unit "
-                        "flows are rounded to, in the units of gross output)")
+        if (
+            isinstance(unit, bool)
+            or not isinstance(unit, (int, float))
+            or not (math.isfinite(unit) and unit > 0)
+        ):
+            raise _fail(
+                s,
+                "[bayes] rounding_unit",
+                f"{unit!r} must be a number > 0 (the unit "
+                "flows are rounded to, in the units of gross output)",
+            )
         object.__setattr__(self, "rounding_unit", float(unit))
         if self.zeros == "censored" and self.family != "beta":
-            raise _fail(s, "[bayes] zeros", "censored zeros need family = 'beta'; use zeros = "
-                        "'hurdle' with the logit-normal")
+            raise _fail(
+                s,
+                "[bayes] zeros",
+                "censored zeros need family = 'beta'; use zeros = 'hurdle' with the logit-normal",
+            )
         if self.tech == "none" and self.tech_trend:
-            raise _fail(s, "[bayes] tech_trend", "needs a technology term; set tech = 'score' "
-                        "or 'class', or tech_trend = false")
+            raise _fail(
+                s,
+                "[bayes] tech_trend",
+                "needs a technology term; set tech = 'score' or 'class', or tech_trend = false",
+            )
         if self.cells and set(self.intercepts) != {"country", "industry"}:
-            raise _fail(s, "[bayes] cells", "country x industry effects need varying "
-                        "intercepts for both country and industry")
+            raise _fail(
+                s,
+                "[bayes] cells",
+                "country x industry effects need varying intercepts for both country and industry",
+            )
         if self.cell_slopes and not (self.cells and self.country_slopes):
-            raise _fail(s, "[bayes] cell_slopes", "country x industry slopes vary around the "
-                        "country slopes and need the country x industry intercepts: set "
-                        "cells = true and country_slopes = true")
+            raise _fail(
+                s,
+                "[bayes] cell_slopes",
+                "country x industry slopes vary around the "
+                "country slopes and need the country x industry intercepts: set "
+                "cells = true and country_slopes = true",
+            )
         if self.country_years and "country" not in self.intercepts:
-            raise _fail(s, "[bayes] country_years", "economy x year effects vary around a "
-                        "country's level: add 'country' to intercepts")
+            raise _fail(
+                s,
+                "[bayes] country_years",
+                "economy x year effects vary around a country's level: add 'country' to intercepts",
+            )
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -65,8 +65,11 @@ def formula_variables(formula: str) -> frozenset[str]:
                 tree = ast.parse(str(factor.expr), mode="eval")
             except SyntaxError:
                 continue
-            called = {n.func.id for n in ast.walk(tree)
-                      if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+            called = {
+                n.func.id
+                for n in ast.walk(tree)
+                if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+            }
             for node in ast.walk(tree):
                 if isinstance(node, ast.Name) and node.id not in called:
                     names.add(node.id)

@@ -23,9 +23,9 @@ comprehensions, dunder names, string literals elsewhere) is refused.
 from __future__ import annotations
 
 import ast
-import re
 import builtins
 import keyword
+import re
 from collections.abc import Mapping
 from types import MappingProxyType
 
@@ -35,17 +35,19 @@ from formulaic.parser import DefaultFormulaParser
 from servmodel.errors import SpecError
 
 # One-argument transforms a factor may call, with what each does (for messages and docs).
-FUNCTIONS: Mapping[str, str] = MappingProxyType({
-    "log": "natural logarithm",
-    "log2": "base-2 logarithm",
-    "log10": "base-10 logarithm",
-    "exp": "exponential",
-    "center": "minus its sample mean",
-    "scale": "centred and divided by its sample standard deviation",
-    "standardize": "centred and divided by its population standard deviation",
-    "I": "arithmetic as written, e.g. I(trend ** 2)",
-    "C": "a categorical variable, e.g. C(industry) or C(industry, Treatment('c3'))",
-})
+FUNCTIONS: Mapping[str, str] = MappingProxyType(
+    {
+        "log": "natural logarithm",
+        "log2": "base-2 logarithm",
+        "log10": "base-10 logarithm",
+        "exp": "exponential",
+        "center": "minus its sample mean",
+        "scale": "centred and divided by its sample standard deviation",
+        "standardize": "centred and divided by its population standard deviation",
+        "I": "arithmetic as written, e.g. I(trend ** 2)",
+        "C": "a categorical variable, e.g. C(industry) or C(industry, Treatment('c3'))",
+    }
+)
 # Formula operators as formulaic's tokenizer spells them ("+-" is its rewrite of "0 +"
 # and "- 1"), and the parentheses, which it reports as context tokens.
 FORMULA_OPERATORS = frozenset({"+", "-", "+-", "*", ":", "**"})
@@ -56,8 +58,10 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 _BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
 _UNARY = {ast.USub: "-", ast.UAdd: "+"}
-_ALLOWED_TEXT = ("formulas may use variable names, numbers, the operators + - * : ** and "
-                 "parentheses, and the functions " + ", ".join(FUNCTIONS))
+_ALLOWED_TEXT = (
+    "formulas may use variable names, numbers, the operators + - * : ** and "
+    "parentheses, and the functions " + ", ".join(FUNCTIONS)
+)
 
 
 class _Refused(Exception):
@@ -91,8 +95,10 @@ def check_formula_safety(formula: str, source: str = "<memory>") -> None:
     if not isinstance(formula, str):
         raise SpecError(f"{source}: formula: must be a string, not {type(formula).__name__}")
     if len(formula) > MAX_LENGTH:
-        raise SpecError(f"{where} is {len(formula)} characters long; the limit is "
-                        f"{MAX_LENGTH}: write fewer terms")
+        raise SpecError(
+            f"{where} is {len(formula)} characters long; the limit is "
+            f"{MAX_LENGTH}: write fewer terms"
+        )
     if "\x00" in formula:
         raise SpecError(f"{where} contains a NUL character; remove it")
     try:
@@ -117,8 +123,9 @@ def check_formula_safety(formula: str, source: str = "<memory>") -> None:
             else:
                 raise _Refused(text, f"is a {kind} token, which is not allowed")
         except _Refused as refused:
-            raise SpecError(f"{where}: {refused.part!r} {refused.reason}; "
-                            f"{_ALLOWED_TEXT}") from None
+            raise SpecError(
+                f"{where}: {refused.part!r} {refused.reason}; {_ALLOWED_TEXT}"
+            ) from None
 
 
 def unparsable(formula: str, source: str, exc: BaseException) -> SpecError:
@@ -126,8 +133,10 @@ def unparsable(formula: str, source: str, exc: BaseException) -> SpecError:
     # formulaic draws a coloured pointer under the error on later lines; keep line one
     lines = _ANSI.sub("", str(exc)).strip().splitlines()
     reason = lines[0] if lines else type(exc).__name__
-    return SpecError(f"{source}: formula: {_shorten(formula)} cannot be parsed: {reason}; "
-                     "write terms joined by +, e.g. 'tech_score + log(output)'")
+    return SpecError(
+        f"{source}: formula: {_shorten(formula)} cannot be parsed: {reason}; "
+        "write terms joined by +, e.g. 'tech_score + log(output)'"
+    )
 
 
 def _shorten(formula: object, limit: int = 120) -> str:
@@ -146,8 +155,9 @@ def _check_number_text(text: str) -> None:
 
 def _check_name(name: str) -> None:
     if not name.isidentifier():
-        raise _Refused(name, "is not a plain variable name (letters, digits and _); rename "
-                             "the column")
+        raise _Refused(
+            name, "is not a plain variable name (letters, digits and _); rename the column"
+        )
     if name.startswith("_"):
         raise _Refused(name, "starts with '_'; such names are reserved")
     if keyword.iskeyword(name):
@@ -168,7 +178,7 @@ def _check_expression(text: str) -> None:
 def _part(node: ast.AST) -> str:
     try:
         return ast.unparse(node)
-    except Exception:  # noqa: BLE001 - only for the message
+    except Exception:
         return type(node).__name__
 
 
@@ -178,8 +188,11 @@ def _check_node(node: ast.AST) -> None:
         _check_name(node.id)
     elif isinstance(node, ast.Constant):
         if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
-            raise _Refused(_part(node), "is not allowed here (only numbers; a text value "
-                                        "only as C(variable, Treatment('level')))")
+            raise _Refused(
+                _part(node),
+                "is not allowed here (only numbers; a text value "
+                "only as C(variable, Treatment('level')))",
+            )
         _check_number_text(repr(node.value))
     elif isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
         _check_node(node.operand)
@@ -200,10 +213,16 @@ def _check_exponent(node: ast.BinOp) -> None:
     exponent = node.right
     if isinstance(exponent, ast.UnaryOp) and isinstance(exponent.op, (ast.USub, ast.UAdd)):
         exponent = exponent.operand
-    if not (isinstance(exponent, ast.Constant) and isinstance(exponent.value, (int, float))
-            and not isinstance(exponent.value, bool) and abs(exponent.value) <= MAX_EXPONENT):
-        raise _Refused(_part(node), f"has an exponent that is not a number between "
-                                    f"-{MAX_EXPONENT} and {MAX_EXPONENT}")
+    if not (
+        isinstance(exponent, ast.Constant)
+        and isinstance(exponent.value, (int, float))
+        and not isinstance(exponent.value, bool)
+        and abs(exponent.value) <= MAX_EXPONENT
+    ):
+        raise _Refused(
+            _part(node),
+            f"has an exponent that is not a number between -{MAX_EXPONENT} and {MAX_EXPONENT}",
+        )
 
 
 def _check_call(node: ast.Call) -> None:
@@ -214,12 +233,10 @@ def _check_call(node: ast.Call) -> None:
     if name not in FUNCTIONS:
         raise _Refused(f"{name}(...)", "is not an allowed function")
     if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
-        raise _Refused(_part(node), "passes keyword or starred arguments, which are not "
-                                    "allowed")
+        raise _Refused(_part(node), "passes keyword or starred arguments, which are not allowed")
     if name == "C":
         if len(node.args) not in (1, 2):
-            raise _Refused(_part(node), "takes a variable and optionally "
-                                        "Treatment('level')")
+            raise _Refused(_part(node), "takes a variable and optionally Treatment('level')")
         _check_node(node.args[0])
         if len(node.args) == 2:
             _check_treatment(node.args[1])
@@ -231,14 +248,21 @@ def _check_call(node: ast.Call) -> None:
 
 def _check_treatment(node: ast.AST) -> None:
     """``Treatment('level')``: the reference level of ``C(...)``."""
-    ok = (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-          and node.func.id == "Treatment" and not node.keywords and len(node.args) == 1
-          and isinstance(node.args[0], ast.Constant)
-          and isinstance(node.args[0].value, (str, int))
-          and not isinstance(node.args[0].value, bool))
+    ok = (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "Treatment"
+        and not node.keywords
+        and len(node.args) == 1
+        and isinstance(node.args[0], ast.Constant)
+        and isinstance(node.args[0].value, (str, int))
+        and not isinstance(node.args[0].value, bool)
+    )
     if not ok:
-        raise _Refused(_part(node), "is not allowed as the second argument of C(); write "
-                                    "C(variable, Treatment('level'))")
+        raise _Refused(
+            _part(node),
+            "is not allowed as the second argument of C(); write C(variable, Treatment('level'))",
+        )
     level = node.args[0].value  # type: ignore[attr-defined]
     if isinstance(level, str) and (len(level) > 100 or not level.isprintable()):
         raise _Refused(_part(node), "names a level that is too long or not printable")

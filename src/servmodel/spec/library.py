@@ -16,5 +16,7 @@ def models_dir() -> Path:
     for cand in (packaged, checkout):
         if (cand / "hier_beta.toml").is_file():
             return cand
-    raise UsageError(f"the shipped model specs were not found (looked in {packaged}, "
-                     f"{checkout}); reinstall servmodel with `pip install .`")
+    raise UsageError(
+        f"the shipped model specs were not found (looked in {packaged}, "
+        f"{checkout}); reinstall servmodel with `pip install .`"
+    )

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from servmodel.errors import SpecError
-from servmodel.spec.formula_guard import check_formula_safety
 from servmodel.options import (
     ClusterDim,
     CountryGroup,
@@ -31,6 +30,7 @@ from servmodel.options import (
     ZeroRule,
     allowed,
 )
+from servmodel.spec.formula_guard import check_formula_safety
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 GROUPS: tuple[str, ...] = allowed(CountryGroup)
@@ -51,7 +51,8 @@ def renamed_group_error(name: str, where: str) -> SpecError:
         f"{where}: {name!r} is no longer a country group, since OECD membership can be "
         f"counted two ways: write {new!r} for the countries that are {who} in the last "
         f"selected year, with all their years; {name!r} alone means membership year by "
-        f"year, as in `servmodel contrast --versus {name}`")
+        f"year, as in `servmodel contrast --versus {name}`"
+    )
 
 
 def check_country_groups(countries: tuple[str, ...], where: str) -> None:
@@ -110,21 +111,33 @@ class DataSelection:
     def __post_init__(self) -> None:
         s = self.source
         if not isinstance(self.definition, str) or not self.definition.strip():
-            raise _fail(s, "[data] definition", "give a producer-service definition such as "
-                        "'standard', 'producer', 'kibs' or 'broad'")
+            raise _fail(
+                s,
+                "[data] definition",
+                "give a producer-service definition such as "
+                "'standard', 'producer', 'kibs' or 'broad'",
+            )
         _choice(s, "[data] measure", self.measure, Measure)
         if not self.countries:
-            raise _fail(s, "[data] countries", "empty list; use 'all', a group "
-                        "(oecd_last_year, non_oecd_last_year) or country codes")
+            raise _fail(
+                s,
+                "[data] countries",
+                "empty list; use 'all', a group "
+                "(oecd_last_year, non_oecd_last_year) or country codes",
+            )
         check_country_groups(self.countries, f"{s}: [data] countries")
         if self.years is not None and not self.years:
             raise _fail(s, "[data] years", "no year given; write e.g. '1995-2011' or 'all'")
         if self.industries is not None and not self.industries:
             raise _fail(s, "[data] industries", "empty list; use 'all' or industry codes")
-        if self.panel_source is not None and (not isinstance(self.panel_source, str)
-                                              or not self.panel_source.strip()):
-            raise _fail(s, "[data] source", "give the name of a table source of the stacked "
-                        "panel, e.g. 'wiod2013'")
+        if self.panel_source is not None and (
+            not isinstance(self.panel_source, str) or not self.panel_source.strip()
+        ):
+            raise _fail(
+                s,
+                "[data] source",
+                "give the name of a table source of the stacked panel, e.g. 'wiod2013'",
+            )
 
     def to_dict(self) -> dict[str, Any]:
         """The section as TOML-shaped data (read back by the spec parser)."""
@@ -170,23 +183,41 @@ class DependentSpec:
             _choice(s, "[dependent] zeros", self.zeros, ZeroRule)
         if self.transform == "level":
             if self.zeros is not None or self.offset is not None:
-                raise _fail(s, "[dependent] zeros", "only log and logit need a rule for zeros; "
-                            "remove zeros/offset or set transform = 'log' or 'logit'")
+                raise _fail(
+                    s,
+                    "[dependent] zeros",
+                    "only log and logit need a rule for zeros; "
+                    "remove zeros/offset or set transform = 'log' or 'logit'",
+                )
             return
         if self.zeros is None:
-            raise _fail(s, "[dependent] zeros", f"required with transform = {self.transform!r}: "
-                        "the data hold exact zeros; choose one of "
-                        f"{', '.join(allowed(ZeroRule))} (offset needs offset = c > 0)")
+            raise _fail(
+                s,
+                "[dependent] zeros",
+                f"required with transform = {self.transform!r}: "
+                "the data hold exact zeros; choose one of "
+                f"{', '.join(allowed(ZeroRule))} (offset needs offset = c > 0)",
+            )
         if self.zeros == "offset":
             if self.offset is None:
-                raise _fail(s, "[dependent] offset", "required with zeros = 'offset'; "
-                            "give the constant added before the transform, e.g. 0.001")
-            if not (isinstance(self.offset, (int, float)) and math.isfinite(self.offset)
-                    and self.offset > 0):
+                raise _fail(
+                    s,
+                    "[dependent] offset",
+                    "required with zeros = 'offset'; "
+                    "give the constant added before the transform, e.g. 0.001",
+                )
+            if not (
+                isinstance(self.offset, (int, float))
+                and math.isfinite(self.offset)
+                and self.offset > 0
+            ):
                 raise _fail(s, "[dependent] offset", f"{self.offset!r} must be a number > 0")
         elif self.offset is not None:
-            raise _fail(s, "[dependent] offset", f"only used with zeros = 'offset', not "
-                        f"zeros = {self.zeros!r}; remove it")
+            raise _fail(
+                s,
+                "[dependent] offset",
+                f"only used with zeros = 'offset', not zeros = {self.zeros!r}; remove it",
+            )
 
     @property
     def label(self) -> str:
@@ -258,45 +289,76 @@ class FrequentistOptions:
                 object.__setattr__(self, "effects", "entity")
             _choice(s, "[frequentist] effects", self.effects, Effects)
         elif self.effects is not None:
-            raise _fail(s, "[frequentist] effects", f"only used with estimator = 'fe', not "
-                        f"{self.estimator!r}; remove it (add C(year) to the formula for year "
-                        "dummies)")
+            raise _fail(
+                s,
+                "[frequentist] effects",
+                f"only used with estimator = 'fe', not "
+                f"{self.estimator!r}; remove it (add C(year) to the formula for year "
+                "dummies)",
+            )
         _choice(s, "[frequentist] cov", self.cov, CovType)
         _choice(s, "[frequentist] weights", self.weights, WeightsOption)
         if not isinstance(self.small_sample, bool):
             raise _fail(s, "[frequentist] small_sample", "must be true or false")
         if self.cov == "clustered":
             if not self.cluster:
-                raise _fail(s, "[frequentist] cluster", "required with cov = 'clustered'; "
-                            f"choose one or two of {', '.join(allowed(ClusterDim))}")
+                raise _fail(
+                    s,
+                    "[frequentist] cluster",
+                    "required with cov = 'clustered'; "
+                    f"choose one or two of {', '.join(allowed(ClusterDim))}",
+                )
             if len(self.cluster) > 2 or len(set(self.cluster)) != len(self.cluster):
-                raise _fail(s, "[frequentist] cluster", f"{list(self.cluster)}: give one "
-                            "dimension or two different ones")
+                raise _fail(
+                    s,
+                    "[frequentist] cluster",
+                    f"{list(self.cluster)}: give one dimension or two different ones",
+                )
             for dim in self.cluster:
                 _choice(s, "[frequentist] cluster", dim, ClusterDim)
             if self.estimator in _NO_TIME_CLUSTER and "year" in self.cluster:
-                raise _fail(s, "[frequentist] cluster", f"clusters by year are not possible "
-                            f"with estimator = {self.estimator!r}; cluster by entity, country "
-                            "or industry")
+                raise _fail(
+                    s,
+                    "[frequentist] cluster",
+                    f"clusters by year are not possible "
+                    f"with estimator = {self.estimator!r}; cluster by entity, country "
+                    "or industry",
+                )
         elif self.cluster:
-            raise _fail(s, "[frequentist] cluster", f"only used with cov = 'clustered', not "
-                        f"cov = {self.cov!r}; remove it")
+            raise _fail(
+                s,
+                "[frequentist] cluster",
+                f"only used with cov = 'clustered', not cov = {self.cov!r}; remove it",
+            )
         if self.cov == "driscoll_kraay":
             if self.estimator in _NO_KERNEL:
-                raise _fail(s, "[frequentist] cov", "driscoll_kraay needs a time dimension; "
-                            "the between estimator has none. Use robust or clustered")
+                raise _fail(
+                    s,
+                    "[frequentist] cov",
+                    "driscoll_kraay needs a time dimension; "
+                    "the between estimator has none. Use robust or clustered",
+                )
             if self.kernel is None:
                 object.__setattr__(self, "kernel", "bartlett")
             _choice(s, "[frequentist] kernel", self.kernel, Kernel)
             if self.bandwidth is not None and not (
-                isinstance(self.bandwidth, (int, float)) and not isinstance(self.bandwidth, bool)
-                and math.isfinite(self.bandwidth) and self.bandwidth >= 0
+                isinstance(self.bandwidth, (int, float))
+                and not isinstance(self.bandwidth, bool)
+                and math.isfinite(self.bandwidth)
+                and self.bandwidth >= 0
             ):
-                raise _fail(s, "[frequentist] bandwidth", f"{self.bandwidth!r} must be a "
-                            "number >= 0 (or leave it out for the automatic bandwidth)")
+                raise _fail(
+                    s,
+                    "[frequentist] bandwidth",
+                    f"{self.bandwidth!r} must be a "
+                    "number >= 0 (or leave it out for the automatic bandwidth)",
+                )
         elif self.kernel is not None or self.bandwidth is not None:
-            raise _fail(s, "[frequentist] kernel", "kernel and bandwidth are only used with "
-                        "cov = 'driscoll_kraay'; remove them")
+            raise _fail(
+                s,
+                "[frequentist] kernel",
+                "kernel and bandwidth are only used with cov = 'driscoll_kraay'; remove them",
+            )
 
     def to_dict(self) -> dict[str, Any]:
         """The section as TOML-shaped data."""
@@ -353,20 +415,35 @@ class ModelSpec:
     def __post_init__(self) -> None:
         s = self.source
         if not isinstance(self.name, str) or not NAME_PATTERN.match(self.name):
-            raise _fail(s, "name", f"{self.name!r} must be letters, digits, '_', '-' or '.' "
-                        "(it names the result file)")
+            raise _fail(
+                s,
+                "name",
+                f"{self.name!r} must be letters, digits, '_', '-' or '.' "
+                "(it names the result file)",
+            )
         present = [f for f in FAMILIES if getattr(self, f) is not None]
         if not present:
-            raise _fail(s, "[frequentist]", "no estimator section; add [frequentist] with "
-                        "estimator = one of " + ", ".join(allowed(Estimator)) + ", or [bayes]")
+            raise _fail(
+                s,
+                "[frequentist]",
+                "no estimator section; add [frequentist] with "
+                "estimator = one of " + ", ".join(allowed(Estimator)) + ", or [bayes]",
+            )
         if len(present) > 1:
-            raise _fail(s, "[bayes]", "a spec has one estimator section; this one has "
-                        "[frequentist] and [bayes]; write one spec file for each")
+            raise _fail(
+                s,
+                "[bayes]",
+                "a spec has one estimator section; this one has "
+                "[frequentist] and [bayes]; write one spec file for each",
+            )
         if not isinstance(self.formula, str):
             raise _fail(s, "formula", f"must be a string, not {type(self.formula).__name__}")
         if self.frequentist is not None and not self.formula.strip():
-            raise _fail(s, "formula", "missing; give the right-hand side, e.g. "
-                        "formula = 'tech_score + trend'")
+            raise _fail(
+                s,
+                "formula",
+                "missing; give the right-hand side, e.g. formula = 'tech_score + trend'",
+            )
         if self.formula:
             # a spec built in Python is held to the whitelist that a spec file is
             check_formula_safety(self.formula, s)

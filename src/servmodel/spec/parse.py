@@ -29,11 +29,26 @@ from servmodel.spec.model import (
 
 TOP_KEYS = ("name", "description", "formula", "data", "dependent", "frequentist", "bayes")
 SECTION_KEYS: Mapping[str, tuple[str, ...]] = {
-    "data": ("definition", "measure", "countries", "exclude_countries", "years", "industries",
-             "source"),
+    "data": (
+        "definition",
+        "measure",
+        "countries",
+        "exclude_countries",
+        "years",
+        "industries",
+        "source",
+    ),
     "dependent": ("transform", "zeros", "offset"),
-    "frequentist": ("estimator", "effects", "cov", "cluster", "kernel", "bandwidth", "weights",
-                    "small_sample"),
+    "frequentist": (
+        "estimator",
+        "effects",
+        "cov",
+        "cluster",
+        "kernel",
+        "bandwidth",
+        "weights",
+        "small_sample",
+    ),
 }
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
@@ -103,15 +118,15 @@ def parse_spec(raw: Mapping[str, Any], source: str = "<memory>") -> ModelSpec:
         Where ``raw`` came from, named in error messages.
     """
     if not isinstance(raw, Mapping):
-        raise SpecError(f"{source}: a model spec must be a table of keys, not "
-                        f"{type(raw).__name__}")
+        raise SpecError(f"{source}: a model spec must be a table of keys, not {type(raw).__name__}")
     _check_keys(raw, TOP_KEYS, source, "top level")
     name = _get(raw, "name", source, "name", str, "a string")
-    formula = _get(raw, "formula", source, "formula", str, "a string such as "
-                   "'tech_score + trend'")
+    formula = _get(raw, "formula", source, "formula", str, "a string such as 'tech_score + trend'")
     if formula is None and "bayes" not in raw:
-        raise SpecError(f"{source}: formula: missing; give the right-hand side, e.g. "
-                        "formula = 'tech_score + trend'")
+        raise SpecError(
+            f"{source}: formula: missing; give the right-hand side, e.g. "
+            "formula = 'tech_score + trend'"
+        )
     if formula is not None:
         check_formula_syntax(formula, source)
     description = _get(raw, "description", source, "description", str, "a string") or ""
@@ -120,20 +135,26 @@ def parse_spec(raw: Mapping[str, Any], source: str = "<memory>") -> ModelSpec:
     freq_raw = _section(raw, "frequentist", source, required=False)
     frequentist = _frequentist(freq_raw, source) if freq_raw is not None else None
     bayes = _bayes(raw["bayes"], source) if "bayes" in raw else None
-    return ModelSpec(name=name if name is not None else Path(source).stem,
-                     formula=formula or "", data=data, dependent=dependent,
-                     frequentist=frequentist, bayes=bayes, description=description,
-                     source=source)
+    return ModelSpec(
+        name=name if name is not None else Path(source).stem,
+        formula=formula or "",
+        data=data,
+        dependent=dependent,
+        frequentist=frequentist,
+        bayes=bayes,
+        description=description,
+        source=source,
+    )
 
 
-def _check_keys(table: Mapping[str, Any], known: tuple[str, ...], source: str,
-                where: str) -> None:
+def _check_keys(table: Mapping[str, Any], known: tuple[str, ...], source: str, where: str) -> None:
     for key in table:
         if key not in known:
             near = difflib.get_close_matches(str(key), known, n=1)
             hint = f" (did you mean {near[0]!r}?)" if near else ""
-            raise SpecError(f"{source}: unknown key {key!r} at {where}{hint}; allowed keys: "
-                            f"{', '.join(known)}")
+            raise SpecError(
+                f"{source}: unknown key {key!r} at {where}{hint}; allowed keys: {', '.join(known)}"
+            )
 
 
 def _bayes(table: Any, source: str) -> Any:
@@ -156,8 +177,10 @@ def _dataclass_section(cls: type, table: Mapping[str, Any], source: str, label: 
         hint = hints.get(key)
         if isinstance(hint, type) and dataclasses.is_dataclass(hint):
             if not isinstance(value, Mapping):
-                raise SpecError(f"{source}: {label}.{key} must be a [{label}.{key}] table, not "
-                                f"{_kind(value)} ({_show(value)})")
+                raise SpecError(
+                    f"{source}: {label}.{key} must be a [{label}.{key}] table, not "
+                    f"{_kind(value)} ({_show(value)})"
+                )
             kwargs[key] = _dataclass_section(hint, value, source, f"{label}.{key}")
         elif isinstance(value, Mapping):
             raise SpecError(f"{source}: [{label}] {key} must be a value, not a table")
@@ -166,17 +189,21 @@ def _dataclass_section(cls: type, table: Mapping[str, Any], source: str, label: 
     return cls(**kwargs)
 
 
-def _section(raw: Mapping[str, Any], name: str, source: str,
-             required: bool) -> Mapping[str, Any] | None:
+def _section(
+    raw: Mapping[str, Any], name: str, source: str, required: bool
+) -> Mapping[str, Any] | None:
     table = raw.get(name)
     if table is None:
         if required:
-            raise SpecError(f"{source}: [{name}]: missing section; it needs at least "
-                            f"{SECTION_KEYS[name][0]} (keys: {', '.join(SECTION_KEYS[name])})")
+            raise SpecError(
+                f"{source}: [{name}]: missing section; it needs at least "
+                f"{SECTION_KEYS[name][0]} (keys: {', '.join(SECTION_KEYS[name])})"
+            )
         return None
     if not isinstance(table, Mapping):
-        raise SpecError(f"{source}: {name} must be a [{name}] table, not "
-                        f"{_kind(table)} ({_show(table)})")
+        raise SpecError(
+            f"{source}: {name} must be a [{name}] table, not {_kind(table)} ({_show(table)})"
+        )
     _check_keys(table, SECTION_KEYS[name], source, f"[{name}]")
     return table
 
@@ -189,74 +216,106 @@ def _show(value: object) -> str:
 
 
 def _kind(value: object) -> str:
-    names = {bool: "a boolean", int: "an integer", float: "a number", str: "a string",
-             list: "a list", dict: "a table"}
+    names = {
+        bool: "a boolean",
+        int: "an integer",
+        float: "a number",
+        str: "a string",
+        list: "a list",
+        dict: "a table",
+    }
     return names.get(type(value), type(value).__name__)
 
 
-def _get(table: Mapping[str, Any], key: str, source: str, label: str,
-         types: type | tuple[type, ...], expected: str) -> Any:
+def _get(
+    table: Mapping[str, Any],
+    key: str,
+    source: str,
+    label: str,
+    types: type | tuple[type, ...],
+    expected: str,
+) -> Any:
     if key not in table:
         return None
     value = table[key]
     # TOML booleans are ints in Python; a number key never accepts true/false
-    ok = isinstance(value, types) and not (isinstance(value, bool) and bool not in (
-        types if isinstance(types, tuple) else (types,)))
+    ok = isinstance(value, types) and not (
+        isinstance(value, bool) and bool not in (types if isinstance(types, tuple) else (types,))
+    )
     if not ok:
-        raise SpecError(f"{source}: {label} must be {expected}, not {_kind(value)} "
-                        f"({_show(value)})")
+        raise SpecError(
+            f"{source}: {label} must be {expected}, not {_kind(value)} ({_show(value)})"
+        )
     return value
 
 
-def _str_list(table: Mapping[str, Any], key: str, source: str, label: str,
-              example: str) -> tuple[str, ...] | None:
-    value = _get(table, key, source, label, (str, list), f"a string or a list of strings "
-                 f"such as {example}")
+def _str_list(
+    table: Mapping[str, Any], key: str, source: str, label: str, example: str
+) -> tuple[str, ...] | None:
+    value = _get(
+        table, key, source, label, (str, list), f"a string or a list of strings such as {example}"
+    )
     if value is None:
         return None
     items = [value] if isinstance(value, str) else value
     for item in items:
         if not isinstance(item, str) or not item.strip():
-            raise SpecError(f"{source}: {label}: {item!r} is not a code; give strings such as "
-                            f"{example}")
+            raise SpecError(
+                f"{source}: {label}: {item!r} is not a code; give strings such as {example}"
+            )
     return tuple(i.strip() for i in items)
 
 
 def _data(table: Mapping[str, Any] | None, source: str) -> DataSelection:
     assert table is not None
     label = "[data] {}".format
-    definition = _get(table, "definition", source, label("definition"), str,
-                      "a string such as 'standard'")
+    definition = _get(
+        table, "definition", source, label("definition"), str, "a string such as 'standard'"
+    )
     if definition is None:
-        raise SpecError(f"{source}: [data] definition: missing; name the producer-service "
-                        "definition, e.g. definition = 'standard' (kibs, producer, standard, "
-                        "broad)")
+        raise SpecError(
+            f"{source}: [data] definition: missing; name the producer-service "
+            "definition, e.g. definition = 'standard' (kibs, producer, standard, "
+            "broad)"
+        )
     kwargs: dict[str, Any] = {"definition": definition, "source": source}
     measure = _get(table, "measure", source, label("measure"), str, "a string")
     if measure is not None:
         kwargs["measure"] = measure
-    countries = _str_list(table, "countries", source, label("countries"),
-                          "['KOR', 'oecd_last_year']")
+    countries = _str_list(
+        table, "countries", source, label("countries"), "['KOR', 'oecd_last_year']"
+    )
     if countries is not None:
         kwargs["countries"] = countries
-    exclude = _str_list(table, "exclude_countries", source, label("exclude_countries"),
-                        "['LUX']")
+    exclude = _str_list(table, "exclude_countries", source, label("exclude_countries"), "['LUX']")
     if exclude is not None:
         kwargs["exclude_countries"] = exclude
     kwargs["years"] = _years(table, source)
     industries = _str_list(table, "industries", source, label("industries"), "['c9', 'c14']")
     if industries is not None and industries != ("all",):
         kwargs["industries"] = industries
-    panel_source = _get(table, "source", source, label("source"), str,
-                        "the name of a table source of a stacked panel, such as 'wiod2013'")
+    panel_source = _get(
+        table,
+        "source",
+        source,
+        label("source"),
+        str,
+        "the name of a table source of a stacked panel, such as 'wiod2013'",
+    )
     if panel_source is not None:
         kwargs["panel_source"] = panel_source
     return DataSelection(**kwargs)
 
 
 def _years(table: Mapping[str, Any], source: str) -> tuple[int, ...] | None:
-    value = _get(table, "years", source, "[data] years", (str, list, int),
-                 "'all', a range such as '1995-2011' or a list of years")
+    value = _get(
+        table,
+        "years",
+        source,
+        "[data] years",
+        (str, list, int),
+        "'all', a range such as '1995-2011' or a list of years",
+    )
     if value is None or value == "all":
         return None
     if isinstance(value, int):
@@ -264,8 +323,10 @@ def _years(table: Mapping[str, Any], source: str) -> tuple[int, ...] | None:
     if isinstance(value, list):
         bad = [v for v in value if not isinstance(v, int) or isinstance(v, bool)]
         if bad:
-            raise SpecError(f"{source}: [data] years: {bad[0]!r} is not a year; give integers "
-                            "such as [1995, 2011] or a range such as '1995-2011'")
+            raise SpecError(
+                f"{source}: [data] years: {bad[0]!r} is not a year; give integers "
+                "such as [1995, 2011] or a range such as '1995-2011'"
+            )
         return parse_years(value)
     try:
         return parse_years(value)
@@ -292,26 +353,30 @@ def _frequentist(table: Mapping[str, Any], source: str) -> FrequentistOptions:
     label = "[frequentist] {}".format
     kwargs: dict[str, Any] = {"source": source}
     readers: dict[str, Callable[[], Any]] = {
-        "estimator": lambda: _get(table, "estimator", source, label("estimator"), str,
-                                  "a string"),
+        "estimator": lambda: _get(table, "estimator", source, label("estimator"), str, "a string"),
         "effects": lambda: _get(table, "effects", source, label("effects"), str, "a string"),
         "cov": lambda: _get(table, "cov", source, label("cov"), str, "a string"),
-        "cluster": lambda: _str_list(table, "cluster", source, label("cluster"),
-                                     "'country' or ['entity', 'year']"),
+        "cluster": lambda: _str_list(
+            table, "cluster", source, label("cluster"), "'country' or ['entity', 'year']"
+        ),
         "kernel": lambda: _get(table, "kernel", source, label("kernel"), str, "a string"),
-        "bandwidth": lambda: _get(table, "bandwidth", source, label("bandwidth"),
-                                  (int, float), "a number >= 0"),
+        "bandwidth": lambda: _get(
+            table, "bandwidth", source, label("bandwidth"), (int, float), "a number >= 0"
+        ),
         "weights": lambda: _get(table, "weights", source, label("weights"), str, "a string"),
-        "small_sample": lambda: _get(table, "small_sample", source, label("small_sample"),
-                                     bool, "true or false"),
+        "small_sample": lambda: _get(
+            table, "small_sample", source, label("small_sample"), bool, "true or false"
+        ),
     }
     for key, read in readers.items():
         value = read()
         if value is not None:
             kwargs[key] = value
     if "estimator" not in kwargs:
-        raise SpecError(f"{source}: [frequentist] estimator: missing; choose one of pooled, "
-                        "fe, re, between, fd, mundlak")
+        raise SpecError(
+            f"{source}: [frequentist] estimator: missing; choose one of pooled, "
+            "fe, re, between, fd, mundlak"
+        )
     if "bandwidth" in kwargs:
         kwargs["bandwidth"] = float(kwargs["bandwidth"])
     return FrequentistOptions(**kwargs)

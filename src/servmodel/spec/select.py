@@ -87,8 +87,11 @@ class PanelCodes:
     def of(cls, frame: pd.DataFrame) -> PanelCodes:
         """Code the panel ``frame``."""
         oecd = frame["oecd"]
-        oecd_values = (oecd.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-                       if not pd.api.types.is_float_dtype(oecd) else oecd.to_numpy(dtype=float))
+        oecd_values = (
+            oecd.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+            if not pd.api.types.is_float_dtype(oecd)
+            else oecd.to_numpy(dtype=float)
+        )
         return cls(
             definition=Coded.of(frame["definition"]),
             country=Coded.of(frame["country"]),
@@ -115,17 +118,19 @@ class Selection:
     countries: tuple[str, ...]
 
 
-def _unknown(source: str, key: str, wanted: tuple[str, ...], known: set[str],
-             what: str) -> None:
+def _unknown(source: str, key: str, wanted: tuple[str, ...], known: set[str], what: str) -> None:
     missing = [c for c in wanted if c not in known]
     if missing:
         listing = ", ".join(sorted(known)[:45])
-        raise SpecError(f"{source}: {key}: {', '.join(map(repr, missing))} not in the panel; "
-                        f"its {what} are {listing}")
+        raise SpecError(
+            f"{source}: {key}: {', '.join(map(repr, missing))} not in the panel; "
+            f"its {what} are {listing}"
+        )
 
 
-def select_rows(panel: pd.DataFrame | PanelCodes, sel: DataSelection,
-                source: str = "<memory>") -> Selection:
+def select_rows(
+    panel: pd.DataFrame | PanelCodes, sel: DataSelection, source: str = "<memory>"
+) -> Selection:
     """The panel rows that ``sel`` selects.
 
     Parameters
@@ -155,14 +160,18 @@ def select_rows(panel: pd.DataFrame | PanelCodes, sel: DataSelection,
     codes = panel if isinstance(panel, PanelCodes) else PanelCodes.of(panel)
     k = codes.definition.code_of(sel.definition)
     if k is None:
-        raise SpecError(f"{source}: [data] definition: {sel.definition!r} is not in the panel; "
-                        f"it holds {', '.join(codes.definition.labels)}")
+        raise SpecError(
+            f"{source}: [data] definition: {sel.definition!r} is not in the panel; "
+            f"it holds {', '.join(codes.definition.labels)}"
+        )
     in_definition = codes.definition.codes == k
     of_source = _source_rows(codes, sel, source)
     base = np.flatnonzero(in_definition if of_source is None else in_definition & of_source)
     if len(base) == 0:
-        raise SpecError(f"{source}: [data] definition: {sel.definition!r} is not in the rows "
-                        f"of source {sel.panel_source!r}; choose a definition of that source")
+        raise SpecError(
+            f"{source}: [data] definition: {sel.definition!r} is not in the rows "
+            f"of source {sel.panel_source!r}; choose a definition of that source"
+        )
     keep = np.ones(len(base), dtype=bool)
     year = codes.year[base]
     if sel.years is not None:
@@ -171,7 +180,8 @@ def select_rows(panel: pd.DataFrame | PanelCodes, sel: DataSelection,
         if missing:
             raise SpecError(
                 f"{source}: [data] years: {', '.join(map(str, missing[:10]))} not in the panel, "
-                f"which covers {min(known_years)}-{max(known_years)}")
+                f"which covers {min(known_years)}-{max(known_years)}"
+            )
         keep &= np.isin(year, np.asarray(sel.years))
     if sel.industries is not None:
         ind = codes.industry
@@ -187,7 +197,8 @@ def select_rows(panel: pd.DataFrame | PanelCodes, sel: DataSelection,
         raise EstimationError(
             f"{source}: the data selection leaves no observations (definition "
             f"{sel.definition}, countries {', '.join(sel.countries)}, years "
-            f"{_span(sel.years)}, industries {industries}); widen [data]")
+            f"{_span(sel.years)}, industries {industries}); widen [data]"
+        )
     return Selection(positions, tuple(countries))
 
 
@@ -196,20 +207,26 @@ def _source_rows(codes: PanelCodes, sel: DataSelection, source: str) -> np.ndarr
     every row, for a panel of one source)."""
     if codes.source is None:
         if sel.panel_source is not None:
-            raise SpecError(f"{source}: [data] source: {sel.panel_source!r}, but the panel has "
-                            "no source column (it is built from one table source); remove "
-                            "the key, or stack panels with `servmodel data stack`")
+            raise SpecError(
+                f"{source}: [data] source: {sel.panel_source!r}, but the panel has "
+                "no source column (it is built from one table source); remove "
+                "the key, or stack panels with `servmodel data stack`"
+            )
         return None
     labels = codes.source.labels
     if sel.panel_source is None:
         if len(labels) > 1:
-            raise SpecError(f"{source}: [data] source: the panel stacks the table sources "
-                            f"{', '.join(labels)}; choose one, e.g. source = {labels[0]!r}")
+            raise SpecError(
+                f"{source}: [data] source: the panel stacks the table sources "
+                f"{', '.join(labels)}; choose one, e.g. source = {labels[0]!r}"
+            )
         return None
     k = codes.source.code_of(sel.panel_source)
     if k is None:
-        raise SpecError(f"{source}: [data] source: {sel.panel_source!r} is not a source of the "
-                        f"panel; it stacks {', '.join(labels)}")
+        raise SpecError(
+            f"{source}: [data] source: {sel.panel_source!r} is not a source of the "
+            f"panel; it stacks {', '.join(labels)}"
+        )
     return codes.source.codes == k
 
 
@@ -219,8 +236,9 @@ def _span(years: tuple[int, ...] | None) -> str:
     return f"{years[0]}-{years[-1]}" if len(years) > 1 else str(years[0])
 
 
-def _resolve_countries(codes: PanelCodes, rows: np.ndarray, sel: DataSelection,
-                       source: str) -> list[str]:
+def _resolve_countries(
+    codes: PanelCodes, rows: np.ndarray, sel: DataSelection, source: str
+) -> list[str]:
     ctry = codes.country
     known = {ctry.labels[c] for c in np.unique(ctry.codes[rows])}
     wanted: set[str] = set()
@@ -232,8 +250,9 @@ def _resolve_countries(codes: PanelCodes, rows: np.ndarray, sel: DataSelection,
         elif item in known:
             wanted.add(item)
         else:
-            _unknown(source, "[data] countries", (item,), known | set(GROUPS),
-                     "countries and groups")
+            _unknown(
+                source, "[data] countries", (item,), known | set(GROUPS), "countries and groups"
+            )
     _unknown(source, "[data] exclude_countries", sel.exclude_countries, known, "countries")
     wanted -= set(sel.exclude_countries)
     return sorted(wanted)
@@ -248,7 +267,9 @@ def _oecd_group(codes: PanelCodes, rows: np.ndarray, group: str, source: str) ->
     country = codes.country.labels_at(last_rows)
     unknown = sorted(set(country[np.isnan(member)]))
     if unknown:
-        raise SpecError(f"{source}: [data] countries: group {group!r} needs OECD membership, "
-                        f"which the panel lacks for {', '.join(unknown[:10])}; list countries "
-                        "by code or build the panel with a country file (--countries)")
+        raise SpecError(
+            f"{source}: [data] countries: group {group!r} needs OECD membership, "
+            f"which the panel lacks for {', '.join(unknown[:10])}; list countries "
+            "by code or build the panel with a country file (--countries)"
+        )
     return set(country[member == (1.0 if group == "oecd_last_year" else 0.0)])

@@ -21,12 +21,12 @@ CLAIMS = {
     "C1": "Producer-service use across the whole Korean economy rises steadily over time",
     "C2": "In Korean manufacturing it rises slowly or not at all",
     "C3": "Korean manufacturing uses fewer producer services than Mexico's, China's and the "
-          "OECD countries'",
+    "OECD countries'",
     "C4": "Manufacturing industries with higher technology levels use more producer services",
     "C5": "The producer-service input coefficient of Korean manufacturing is falling",
     "C5w": "The coefficient of Korean manufacturing is falling at constant output weights: "
-           "its industries themselves buy fewer producer services (C5 without the industry "
-           "mix)",
+    "its industries themselves buy fewer producer services (C5 without the industry "
+    "mix)",
 }
 
 # Newey-West truncation lag of every trend (``trend``'s default): few yearly points.
@@ -45,31 +45,31 @@ TREND_METHOD = (
 
 RULES = {
     "C1": "supported if the slope of Korea's economy-wide (output-weighted) intensity on the "
-          "year is positive with its 95% interval above zero; contradicted if the interval "
-          "lies below zero; inconclusive otherwise. " + TREND_METHOD,
+    "year is positive with its 95% interval above zero; contradicted if the interval "
+    "lies below zero; inconclusive otherwise. " + TREND_METHOD,
     "C2": "supported if Korea's manufacturing slope is not significantly positive (its 95% "
-          "interval does not lie above zero), or its 95% interval lies below the economy-wide "
-          "slope; contradicted if it is significantly positive and at least as steep as the "
-          "economy-wide slope; inconclusive otherwise. " + TREND_METHOD,
+    "interval does not lie above zero), or its 95% interval lies below the economy-wide "
+    "slope; contradicted if it is significantly positive and at least as steep as the "
+    "economy-wide slope; inconclusive otherwise. " + TREND_METHOD,
     "C3": "supported if in the last year (2011) Korea's manufacturing intensity (its "
-          "industries weighted by gross output) is below Mexico's, China's and the OECD "
-          "average; contradicted if it is above all three; inconclusive (mixed) "
-          "otherwise. The OECD average is the gross-output-weighted intensity of all "
-          "manufacturing industries of the countries that are OECD members in that year, "
-          "Korea excluded (membership year by year, as in the comparator figure).",
+    "industries weighted by gross output) is below Mexico's, China's and the OECD "
+    "average; contradicted if it is above all three; inconclusive (mixed) "
+    "otherwise. The OECD average is the gross-output-weighted intensity of all "
+    "manufacturing industries of the countries that are OECD members in that year, "
+    "Korea excluded (membership year by year, as in the comparator figure).",
     "C4": "supported if the technology coefficient is positive with p < 0.05, contradicted if "
-          "negative with p < 0.05, inconclusive otherwise. Model: pooled OLS of the intensity "
-          "(level; all 40 economies, 14 industries, 1995-2011) on the technology score (1-4) "
-          "and year dummies, k = 18 coefficients (intercept, score, 16 year dummies); standard "
-          "errors clustered by country (G = 40) with the small-sample correction "
-          "G/(G - 1) x (n - 1)/(n - k) (n observations); p-values from t(G - 1) = t(39), "
-          "critical value 2.023.",
+    "negative with p < 0.05, inconclusive otherwise. Model: pooled OLS of the intensity "
+    "(level; all 40 economies, 14 industries, 1995-2011) on the technology score (1-4) "
+    "and year dummies, k = 18 coefficients (intercept, score, 16 year dummies); standard "
+    "errors clustered by country (G = 40) with the small-sample correction "
+    "G/(G - 1) x (n - 1)/(n - k) (n observations); p-values from t(G - 1) = t(39), "
+    "critical value 2.023.",
     "C5": "supported if the slope of Korea's manufacturing intensity on the year is negative "
-          "with its 95% interval below zero; contradicted if the interval lies above zero; "
-          "inconclusive otherwise. " + TREND_METHOD,
+    "with its 95% interval below zero; contradicted if the interval lies above zero; "
+    "inconclusive otherwise. " + TREND_METHOD,
     "C5w": "as C5, for Korea's manufacturing intensity with each industry weighted by its "
-           "1995 gross output in every year (servmodel.decompose.constant_weight_series), "
-           "which moves only with the industries' own intensities. " + TREND_METHOD,
+    "1995 gross output in every year (servmodel.decompose.constant_weight_series), "
+    "which moves only with the industries' own intensities. " + TREND_METHOD,
 }
 
 
@@ -87,8 +87,10 @@ class Trend:
         return 100.0 * self.slope / self.mean if self.mean else float("nan")
 
     def describe(self) -> str:
-        return (f"slope {self.slope:+.2e}/yr [{self.low:+.2e}, {self.high:+.2e}] "
-                f"({self.percent_per_year:+.2f}% of the mean per year)")
+        return (
+            f"slope {self.slope:+.2e}/yr [{self.low:+.2e}, {self.high:+.2e}] "
+            f"({self.percent_per_year:+.2f}% of the mean per year)"
+        )
 
 
 @dataclass(frozen=True)
@@ -109,8 +111,9 @@ def trend(years: np.ndarray, values: np.ndarray, lags: int = HAC_LAGS) -> Trend:
     x = sm.add_constant(np.asarray(years, dtype=float) - np.mean(years))
     # 17 yearly points are few for HAC: statsmodels' use_correction scales the variance by
     # T/(T - k) with k = 2 coefficients, and use_t takes quantiles of t(T - 2) (df_resid)
-    fit = sm.OLS(y, x).fit(cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True},
-                           use_t=True)
+    fit = sm.OLS(y, x).fit(
+        cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True}, use_t=True
+    )
     lo, hi = fit.conf_int(0.05)[1]
     return Trend(float(fit.params[1]), float(lo), float(hi), float(y.mean()))
 
@@ -163,5 +166,6 @@ def judge_fall(t: Trend) -> str:
 def verdict_matrix(verdicts: list[Verdict]) -> pd.DataFrame:
     """Claims as rows, (definition, measure) as columns, verdicts as cells."""
     frame = pd.DataFrame([v.__dict__ for v in verdicts])
-    return frame.pivot_table(index="claim", columns=["definition", "measure"], values="verdict",
-                             aggfunc="first")
+    return frame.pivot_table(
+        index="claim", columns=["definition", "measure"], values="verdict", aggfunc="first"
+    )

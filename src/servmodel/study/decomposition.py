@@ -14,8 +14,9 @@ from servmodel.study.descriptive import COMPARATORS, FOCUS, OECD_LABEL
 GAP_COMPARATORS = (*COMPARATORS, "oecd")
 
 
-def korea_decompositions(panel: IntensityPanel, measures: Sequence[str]
-                         ) -> dict[tuple[str, str], list[Decomposition]]:
+def korea_decompositions(
+    panel: IntensityPanel, measures: Sequence[str]
+) -> dict[tuple[str, str], list[Decomposition]]:
     """For each (definition, measure): Korea's change from the first to the last year,
     then its gap in the last year to Mexico, China and the OECD members of that year."""
     f = panel.frame
@@ -23,10 +24,13 @@ def korea_decompositions(panel: IntensityPanel, measures: Sequence[str]
     out: dict[tuple[str, str], list[Decomposition]] = {}
     for definition in dict.fromkeys(f["definition"]):
         for measure in measures:
-            results = [decompose_change(panel, FOCUS, first, last, definition, measure,
-                                        sourcing=False)]
-            results += [decompose_gap(panel, FOCUS, c, last, definition, measure,
-                                      sourcing=False) for c in GAP_COMPARATORS]
+            results = [
+                decompose_change(panel, FOCUS, first, last, definition, measure, sourcing=False)
+            ]
+            results += [
+                decompose_gap(panel, FOCUS, c, last, definition, measure, sourcing=False)
+                for c in GAP_COMPARATORS
+            ]
             out[(definition, measure)] = results
     return out
 
@@ -37,9 +41,12 @@ def mix_table(results: dict[tuple[str, str], list[Decomposition]]) -> pd.DataFra
     rows = []
     for (definition, measure), parts in results.items():
         change, *gaps = parts
-        row = {"definition": definition, "measure": measure,
-               f"change {change.start}-{change.end}": change.change,
-               "of which mix": change.composition}
+        row = {
+            "definition": definition,
+            "measure": measure,
+            f"change {change.start}-{change.end}": change.change,
+            "of which mix": change.composition,
+        }
         for g in gaps:
             name = OECD_LABEL if g.comparator.lower() == "oecd" else g.comparator
             row[f"gap to {name}"] = g.change

@@ -8,13 +8,13 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
-from servmodel._fileio import atomic_path  # noqa: E402
-from servmodel.intensity.classification import TECH_LEVELS  # noqa: E402
-from servmodel.study.descriptive import FOCUS  # noqa: E402
+from servmodel._fileio import atomic_path
+from servmodel.intensity.classification import TECH_LEVELS
+from servmodel.study.descriptive import FOCUS
 
 DEFINITION_ORDER = ("kibs", "producer", "standard", "broad")
 
@@ -34,7 +34,8 @@ def _grid(definitions: list[str]) -> tuple[plt.Figure, np.ndarray]:
 def _definitions(frame: pd.DataFrame) -> list[str]:
     present = list(dict.fromkeys(frame["definition"]))
     return [d for d in DEFINITION_ORDER if d in present] + [
-        d for d in present if d not in DEFINITION_ORDER]
+        d for d in present if d not in DEFINITION_ORDER
+    ]
 
 
 def comparators_figure(series: pd.DataFrame, measure: str, path: Path) -> Path:
@@ -45,8 +46,14 @@ def comparators_figure(series: pd.DataFrame, measure: str, path: Path) -> Path:
         sub = series[series["definition"] == d]
         for name, part in sub.groupby("series", sort=False):
             focus = name == FOCUS
-            ax.plot(part["year"], part["value"], lw=2.6 if focus else 1.4,
-                    color="C3" if focus else None, label=name, zorder=3 if focus else 2)
+            ax.plot(
+                part["year"],
+                part["value"],
+                lw=2.6 if focus else 1.4,
+                color="C3" if focus else None,
+                label=name,
+                zorder=3 if focus else 2,
+            )
         ax.set_title(f"{d}")
         ax.set_ylabel(f"{measure} intensity")
         ax.grid(alpha=0.3)
@@ -70,8 +77,10 @@ def tech_gradient_figure(gradient: pd.DataFrame, measure: str, path: Path) -> Pa
         ax.set_ylabel(f"{measure} intensity")
         ax.grid(alpha=0.3)
     axes[0].legend(title="technology", frameon=False)
-    fig.suptitle(f"Technology gradient: {measure} intensity by OECD technology class, all "
-                 "economies (output-weighted)")
+    fig.suptitle(
+        f"Technology gradient: {measure} intensity by OECD technology class, all "
+        "economies (output-weighted)"
+    )
     fig.tight_layout()
     return _save(fig, path)
 
@@ -93,21 +102,27 @@ def economy_figure(series: pd.DataFrame, measure: str, path: Path) -> Path:
     return _save(fig, path)
 
 
-def services_va_figure(shares: pd.DataFrame, definitions: tuple[str, ...],
-                       path: Path) -> Path:
+def services_va_figure(shares: pd.DataFrame, definitions: tuple[str, ...], path: Path) -> Path:
     """The services value-added share of manufacturing exports over time: one row of
     panels per definition, one column per component (total, domestic, foreign)."""
     components = ("total", "domestic", "foreign")
-    fig, axes = plt.subplots(len(definitions), 3, figsize=(12, 3.6 * len(definitions)),
-                             sharex=True, squeeze=False)
+    fig, axes = plt.subplots(
+        len(definitions), 3, figsize=(12, 3.6 * len(definitions)), sharex=True, squeeze=False
+    )
     for r, d in enumerate(definitions):
         for c, component in enumerate(components):
             ax = axes[r, c]
             sub = shares[(shares["definition"] == d) & (shares["component"] == component)]
             for name, part in sub.groupby("series", sort=False):
                 focus = name == FOCUS
-                ax.plot(part["year"], part["value"], lw=2.6 if focus else 1.4,
-                        color="C3" if focus else None, label=name, zorder=3 if focus else 2)
+                ax.plot(
+                    part["year"],
+                    part["value"],
+                    lw=2.6 if focus else 1.4,
+                    color="C3" if focus else None,
+                    label=name,
+                    zorder=3 if focus else 2,
+                )
             ax.set_title(f"{d}: {component}", fontsize=10)
             ax.grid(alpha=0.3)
             if c == 0:

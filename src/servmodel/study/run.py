@@ -17,6 +17,7 @@ from servmodel.intensity.summary import summarize_panel
 from servmodel.spec import ModelSpec, load_spec
 from servmodel.spec.library import models_dir
 from servmodel.study import figures
+from servmodel.study.decomposition import korea_decompositions
 from servmodel.study.descriptive import (
     ALL_SERVICES,
     ALL_SERVICES_LABEL,
@@ -25,7 +26,6 @@ from servmodel.study.descriptive import (
     services_va_in_exports,
     tech_gradient,
 )
-from servmodel.study.decomposition import korea_decompositions
 from servmodel.study.evidence import MEASURES_FOR_CLAIMS, claim_verdicts, verdict_table
 from servmodel.study.tables import StudyTable
 
@@ -36,8 +36,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PANEL_MODELS = ("pooled", "fe_twoway", "re", "mundlak", "korea_trend", "korea_gap")
-BAYES_MODELS = ("hier_beta", "hier_beta_linear", "hier_beta_notech", "pooled_beta",
-                "hier_logitnormal")
+BAYES_MODELS = (
+    "hier_beta",
+    "hier_beta_linear",
+    "hier_beta_notech",
+    "pooled_beta",
+    "hier_logitnormal",
+)
 QUICK_BAYES_MODELS = ("hier_beta", "pooled_beta")
 SEED = 20131
 # the definitions of the report's section on services value added in exports
@@ -91,8 +96,7 @@ class StudyOutputs:
 def _shipped_spec(settings: StudySettings, name: str) -> ModelSpec:
     """A spec of ``models/``, its source named relative to the repository (results that
     record where their spec came from then read the same on every machine)."""
-    return load_spec(settings.models_dir / f"{name}.toml").replace(
-        source=f"models/{name}.toml")
+    return load_spec(settings.models_dir / f"{name}.toml").replace(source=f"models/{name}.toml")
 
 
 def _rel(out: StudyOutputs, path: Path) -> Path:
@@ -101,8 +105,9 @@ def _rel(out: StudyOutputs, path: Path) -> Path:
     return rel
 
 
-def run_study(settings: StudySettings, stage: Callable[[str], None] = lambda s: None
-              ) -> StudyOutputs:
+def run_study(
+    settings: StudySettings, stage: Callable[[str], None] = lambda s: None
+) -> StudyOutputs:
     """Run the replication and write its outputs under ``settings.out``.
 
     Parameters
@@ -124,8 +129,10 @@ def run_study(settings: StudySettings, stage: Callable[[str], None] = lambda s: 
     stage("descriptive facts")
     comps = comparator_series(panel, "direct")
     out.comparators = comps
-    out.comparators_by_measure = {"direct": comps,
-                                  "va_services": comparator_series(panel, "va_services")}
+    out.comparators_by_measure = {
+        "direct": comps,
+        "va_services": comparator_series(panel, "va_services"),
+    }
     for measure, frame in out.comparators_by_measure.items():
         write_table(frame, root / "data" / f"comparators_{measure}.csv")
         _rel(out, root / "data" / f"comparators_{measure}.csv")
@@ -135,26 +142,46 @@ def run_study(settings: StudySettings, stage: Callable[[str], None] = lambda s: 
     gradient = tech_gradient(panel, "direct")
     eco = economy_vs_manufacturing(panel, "direct")
     for key, path in (
-        ("comparators", figures.comparators_figure(comps, "direct",
-                                                   root / "figures" / "korea_vs_comparators.png")),
-        ("tech_gradient", figures.tech_gradient_figure(gradient, "direct",
-                                                       root / "figures" / "tech_gradient.png")),
-        ("economy", figures.economy_figure(eco, "direct",
-                                           root / "figures" / "korea_economy_vs_manufacturing.png")),
+        (
+            "comparators",
+            figures.comparators_figure(
+                comps, "direct", root / "figures" / "korea_vs_comparators.png"
+            ),
+        ),
+        (
+            "tech_gradient",
+            figures.tech_gradient_figure(
+                gradient, "direct", root / "figures" / "tech_gradient.png"
+            ),
+        ),
+        (
+            "economy",
+            figures.economy_figure(
+                eco, "direct", root / "figures" / "korea_economy_vs_manufacturing.png"
+            ),
+        ),
     ):
         out.figures[key] = _rel(out, path)
 
     stage("services value added in exports")
     # services as TiVA counts them, beside the producer-service definitions
     services = panel_from_source(definitions=",".join(ALL_SERVICES))
-    shares = pd.concat([
-        services_va_in_exports(services).assign(definition=ALL_SERVICES_LABEL),
-        services_va_in_exports(panel)], ignore_index=True)
+    shares = pd.concat(
+        [
+            services_va_in_exports(services).assign(definition=ALL_SERVICES_LABEL),
+            services_va_in_exports(panel),
+        ],
+        ignore_index=True,
+    )
     out.services_va = shares
     write_table(shares, root / "data" / "services_va_exports.csv")
     _rel(out, root / "data" / "services_va_exports.csv")
-    out.figures["services_va"] = _rel(out, figures.services_va_figure(
-        shares, VA_DEFINITIONS, root / "figures" / "services_va_in_exports.png"))
+    out.figures["services_va"] = _rel(
+        out,
+        figures.services_va_figure(
+            shares, VA_DEFINITIONS, root / "figures" / "services_va_in_exports.png"
+        ),
+    )
 
     stage("decomposition: industry mix and industries' own purchases")
     from servmodel.decompose import tidy_frame
@@ -164,9 +191,13 @@ def run_study(settings: StudySettings, stage: Callable[[str], None] = lambda s: 
     every = [r for parts in out.decompositions.values() for r in parts]
     write_table(tidy_frame(every), root / "data" / "decomposition.csv")
     _rel(out, root / "data" / "decomposition.csv")
-    out.figures["decomposition"] = _rel(out, waterfall_figure(
-        out.decompositions[("standard", "direct")],
-        root / "figures" / "decomposition_standard_direct.png"))
+    out.figures["decomposition"] = _rel(
+        out,
+        waterfall_figure(
+            out.decompositions[("standard", "direct")],
+            root / "figures" / "decomposition_standard_direct.png",
+        ),
+    )
 
     stage("claims under every definition and measure")
     verdicts = verdict_table(claim_verdicts(panel))
@@ -212,25 +243,33 @@ def _tables(out: StudyOutputs) -> None:
     from servmodel.report import TableBuilder, write
 
     root = out.settings.out
-    panel = [out.panel_results[k] for k in ("pooled", "re", "mundlak", "fe_twoway")
-             if k in out.panel_results]
+    panel = [
+        out.panel_results[k]
+        for k in ("pooled", "re", "mundlak", "fe_twoway")
+        if k in out.panel_results
+    ]
     bayes = list(out.bayes_results.values())[:1]
     models = [*panel, *bayes]
     terms = {t for r in models for t in r.tidy()["term"]}
     # the builder refuses labels and patterns that match nothing: pass only those that do
     drops = [p for p in (r"^C\(", r"^mean\(") if any(re.match(p, t) for t in terms)]
-    builder = (TableBuilder(models)
-               .labels({k: v for k, v in LABELS.items() if k in terms})
-               .drop(*drops)
-               .digits(3, "significant")  # slopes per year are small: keep them readable
-               .title("Producer-service input intensity of manufacturing: technology and time")
-               .label("tab:main")
-               .notes("WIOD 2013, 40 economies, 1995-2011; standard producer-service "
-                      "definition, direct input coefficients. Panel models: log coefficient; "
-                      "Bayesian model: logit of the coefficient."))
+    builder = (
+        TableBuilder(models)
+        .labels({k: v for k, v in LABELS.items() if k in terms})
+        .drop(*drops)
+        .digits(3, "significant")  # slopes per year are small: keep them readable
+        .title("Producer-service input intensity of manufacturing: technology and time")
+        .label("tab:main")
+        .notes(
+            "WIOD 2013, 40 economies, 1995-2011; standard producer-service "
+            "definition, direct input coefficients. Panel models: log coefficient; "
+            "Bayesian model: logit of the coefficient."
+        )
+    )
     if panel and bayes:
         builder = builder.spanner("Panel models", 1, len(panel)).spanner(
-            "Bayesian", len(panel) + 1, len(panel) + 1)
+            "Bayesian", len(panel) + 1, len(panel) + 1
+        )
     table = builder.build()
     for suffix in ("tex", "md"):
         path = root / "tables" / f"main_models.{suffix}"
@@ -243,8 +282,12 @@ def _frame_tables(out: StudyOutputs) -> None:
     """Every other table of the report, each in LaTeX and Markdown under ``tables/``."""
     from servmodel.study import tables
 
-    made = [tables.claim_matrix_table(out.verdicts), tables.claim_evidence(out.verdicts),
-            tables.comparators(out.comparators_by_measure), tables.korea_ranks(out.ranks)]
+    made = [
+        tables.claim_matrix_table(out.verdicts),
+        tables.claim_evidence(out.verdicts),
+        tables.comparators(out.comparators_by_measure),
+        tables.korea_ranks(out.ranks),
+    ]
     if out.services_va is not None:
         made.append(tables.services_va_exports(out.services_va, VA_DEFINITIONS))
     if out.decompositions:
@@ -252,17 +295,22 @@ def _frame_tables(out: StudyOutputs) -> None:
     if out.panel_results:
         made.append(tables.panel_slopes(out.panel_results))
     if out.bayes_results:
-        made += [tables.bayes_diagnostics(out.bayes_results),
-                 tables.flagship_terms(next(iter(out.bayes_results.values()))),
-                 tables.loo_comparison(out.comparison.table),
-                 tables.contrasts(out.contrast.table())]
+        made += [
+            tables.bayes_diagnostics(out.bayes_results),
+            tables.flagship_terms(next(iter(out.bayes_results.values()))),
+            tables.loo_comparison(out.comparison.table),
+            tables.contrasts(out.contrast.table()),
+        ]
     if out.prior_sensitivity is not None:
         made.append(tables.prior_sensitivity(out.prior_sensitivity))
     if out.sensitivity is not None:
         labels = {t.name: t.label for t in out.sensitivity.grid.targets}
-        made += [tables.sensitivity_summary(out.sensitivity.summary(), labels),
-                 tables.sensitivity_decomposition(out.sensitivity.decomposition(), labels,
-                                                  out.sensitivity.varied)]
+        made += [
+            tables.sensitivity_summary(out.sensitivity.summary(), labels),
+            tables.sensitivity_decomposition(
+                out.sensitivity.decomposition(), labels, out.sensitivity.varied
+            ),
+        ]
     write_study_tables(out, made)
 
 
@@ -282,25 +330,35 @@ def write_study_tables(out: StudyOutputs, made: list[StudyTable]) -> None:
     root = out.settings.out
     (root / "tables").mkdir(parents=True, exist_ok=True)
     for t in made:
-        tex, md = write_frame_table(t.frame, root / "tables" / t.name, caption=t.caption,
-                                    label=f"tab:{t.name.replace('_', '-')}", digits=t.digits)
+        tex, md = write_frame_table(
+            t.frame,
+            root / "tables" / t.name,
+            caption=t.caption,
+            label=f"tab:{t.name.replace('_', '-')}",
+            digits=t.digits,
+        )
         out.tables[tex.name], out.tables[md.name] = _rel(out, tex), _rel(out, md)
         out.study_tables[t.name] = t
 
 
 def quick_grid(grid):
     """The grid of ``--quick``: the direct and total measures, the whole sample."""
+
     def keep(dimension: str, wanted: tuple[str, ...]) -> tuple[str, ...]:
         have = grid.dimensions[dimension]
         return tuple(c for c in wanted if c in have) or have[:1]
 
-    dims = {**grid.dimensions, "measure": keep("measure", ("direct", "total")),
-            "sample": keep("sample", ("all",))}
+    dims = {
+        **grid.dimensions,
+        "measure": keep("measure", ("direct", "total")),
+        "sample": keep("sample", ("all",)),
+    }
     return replace(grid, dimensions=dims)
 
 
-def _sensitivity_stage(out: StudyOutputs, panel: IntensityPanel,
-                       stage: Callable[[str], None]) -> None:
+def _sensitivity_stage(
+    out: StudyOutputs, panel: IntensityPanel, stage: Callable[[str], None]
+) -> None:
     from servmodel.sensitivity import load_grid, run_grid, write_spec_curves
 
     stage("sensitivity grid")
@@ -313,17 +371,23 @@ def _sensitivity_stage(out: StudyOutputs, panel: IntensityPanel,
     root = settings.out
     for path in result.write(root / "sensitivity").values():
         _rel(out, path)
-    curves = write_spec_curves(result.table(), [(t.name, t.label) for t in grid.targets],
-                               result.varied, root / "figures", scale=grid.scale,
-                               level=grid.base.level)
+    curves = write_spec_curves(
+        result.table(),
+        [(t.name, t.label) for t in grid.targets],
+        result.varied,
+        root / "figures",
+        scale=grid.scale,
+        level=grid.base.level,
+    )
     for path in curves:
         rel = _rel(out, path)
         if path.suffix == ".png":
             out.figures[path.stem] = rel
 
 
-def _bayesian_stages(out: StudyOutputs, panel: IntensityPanel,
-                     stage: Callable[[str], None]) -> None:
+def _bayesian_stages(
+    out: StudyOutputs, panel: IntensityPanel, stage: Callable[[str], None]
+) -> None:
     from servmodel.bayes import compare_models, contrast
     from servmodel.bayes.data import prepare_data
     from servmodel.bayes.fit import fit_bayes
@@ -337,27 +401,35 @@ def _bayesian_stages(out: StudyOutputs, panel: IntensityPanel,
         stage(f"Bayesian model {name}")
         spec = _shipped_spec(settings, name)
         result = fit_bayes(spec, panel, settings.sampler(spec))
-        nc, js = result.save(draws_dir / f"{name}.nc")
+        _, js = result.save(draws_dir / f"{name}.nc")
         out.bayes_results[name] = result
         _rel(out, js)
     flagship = out.bayes_results[settings.bayes_models[0]]
-    out.figures["ppc"] = _rel(out, ppc_plot(flagship.idata, root / "figures" / "ppc_flagship.png",
-                                            label=flagship.name))
+    out.figures["ppc"] = _rel(
+        out, ppc_plot(flagship.idata, root / "figures" / "ppc_flagship.png", label=flagship.name)
+    )
 
     stage("claim-level posterior predictive checks")
     from servmodel.bayes.claim_checks import claim_checks
     from servmodel.bayes.plots import claim_check_plot
 
     out.claim_checks = {name: claim_checks(r) for name, r in out.bayes_results.items()}
-    write_table(pd.concat([c.table() for c in out.claim_checks.values()], ignore_index=True),
-                root / "data" / "claim_ppc.csv")
+    write_table(
+        pd.concat([c.table() for c in out.claim_checks.values()], ignore_index=True),
+        root / "data" / "claim_ppc.csv",
+    )
     _rel(out, root / "data" / "claim_ppc.csv")
-    out.figures["claim_ppc"] = _rel(out, claim_check_plot(
-        out.claim_checks[flagship.name], root / "figures" / "claim_ppc_flagship.png"))
+    out.figures["claim_ppc"] = _rel(
+        out,
+        claim_check_plot(
+            out.claim_checks[flagship.name], root / "figures" / "claim_ppc_flagship.png"
+        ),
+    )
 
     stage("model comparison")
-    out.comparison = compare_models({k: r.idata for k, r in out.bayes_results.items()},
-                                    seed=settings.seed)
+    out.comparison = compare_models(
+        {k: r.idata for k, r in out.bayes_results.items()}, seed=settings.seed
+    )
     write_table(out.comparison.table, root / "data" / "loo_comparison.csv")
     _rel(out, root / "data" / "loo_comparison.csv")
 
@@ -369,8 +441,12 @@ def _bayesian_stages(out: StudyOutputs, panel: IntensityPanel,
     out.contrast = rep
     write_table(rep.table(), root / "data" / "contrasts.csv")
     _rel(out, root / "data" / "contrasts.csv")
-    out.figures["contrasts"] = _rel(out, figures.contrast_figure(
-        rep.difference_draws, "KOR", last, root / "figures" / "posterior_contrasts.png"))
+    out.figures["contrasts"] = _rel(
+        out,
+        figures.contrast_figure(
+            rep.difference_draws, "KOR", last, root / "figures" / "posterior_contrasts.png"
+        ),
+    )
 
     # last: it adds the log prior to the flagship's draws
     stage("prior sensitivity of the flagship")
