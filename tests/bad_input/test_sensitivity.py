@@ -7,6 +7,7 @@ import os
 import pytest
 
 from tests.bad_input.helpers import expect_error
+from tests.optional import require
 
 GRID = """name = "g"
 [[targets]]
@@ -103,7 +104,7 @@ def test_refused_scheduler_fails_fast_and_leaves_nothing(form, tmp_path, capsys,
                                                          no_panel):
     import time
 
-    pytest.importorskip("distributed")
+    require("distributed")
     grid = tmp_path / "grid.toml"
     grid.write_text(GRID.format(dimensions='estimator = ["pooled"]'))
     out = tmp_path / "sensitivity"
@@ -121,7 +122,7 @@ def test_refused_scheduler_in_the_api_leaves_no_cache(tmp_path, panel_file):
     """run_grid connects before it makes the cache directory."""
     import time
 
-    pytest.importorskip("distributed")
+    require("distributed")
     from servmodel.errors import UsageError
     from servmodel.intensity import read_panel
     from servmodel.sensitivity import load_grid, run_grid
@@ -171,7 +172,7 @@ def test_silent_port_is_given_up_in_time(tmp_path, capsys, panel_file, no_panel,
     import socket
     import time
 
-    pytest.importorskip("distributed")
+    require("distributed")
     import servmodel.sensitivity.runner as runner
 
     monkeypatch.setattr(runner, "CONNECT_TIMEOUT", 2)

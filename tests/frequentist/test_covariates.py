@@ -13,6 +13,7 @@ from servmodel.errors import SpecError
 from servmodel.frequentist import fit
 from servmodel.intensity import merge_covariates
 from tests.frequentist.helpers import log_standard_frame, make_spec
+from tests.optional import require
 
 LOG = {"transform": "log", "zeros": "drop"}
 
@@ -31,7 +32,7 @@ def rd_panel(wiod_panel):
 
 
 def test_pooled_on_merged_covariate_matches_statsmodels(rd_panel):
-    sm = pytest.importorskip("statsmodels.formula.api")
+    sm = require("statsmodels.formula.api")
     res = fit(make_spec("rd + trend", "pooled", dependent=LOG, cov="clustered",
                         cluster="country"), rd_panel)
     f = log_standard_frame(rd_panel).dropna(subset=["rd"])

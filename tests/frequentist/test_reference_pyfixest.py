@@ -12,13 +12,14 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-from scipy import stats
 import pytest
+from scipy import stats
 
 from servmodel.frequentist import fit
 from tests.frequentist.helpers import log_standard_frame, make_spec
+from tests.optional import require
 
-pf = pytest.importorskip("pyfixest")
+pf = require("pyfixest")
 
 LOG = {"transform": "log", "zeros": "drop"}
 
@@ -155,7 +156,7 @@ def test_pooled_driscoll_kraay_against_statsmodels(wiod_panel, frame):
     """statsmodels' hac-groupsum (without its T / (T - 1) correction) is the Driscoll-Kraay
     covariance without the n / (n - k) factor that servmodel (linearmodels, debiased)
     applies."""
-    sm = pytest.importorskip("statsmodels.api")
+    sm = require("statsmodels.api")
     spec = make_spec("tech_score + trend", "pooled", dependent=LOG, cov="driscoll_kraay",
                      bandwidth=2)
     ours = fit(spec, wiod_panel)

@@ -14,8 +14,9 @@ from servmodel.intensity import panel_from_source, wiod_classification
 from servmodel.io import iter_adb, open_release, read_adb_file
 from servmodel.io.adb import ADB_FINAL, ADB_INDUSTRIES, ADB_TO_ISO3, adb_files, iso3
 from tests.io import generate_releases as gen
+from tests.optional import require
 
-pytest.importorskip("python_calamine", reason="servmodel[adb] reads the workbooks")
+require("python_calamine", reason="servmodel[adb] reads the workbooks")
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,7 @@ from servmodel.intensity import panel_from_source
 from servmodel.io import iter_icio, open_release, read_icio_file
 from servmodel.io.icio import ICIO_FINAL, ICIO_INDUSTRIES, icio_files
 from tests.io import generate_releases as gen
+from tests.optional import require
 
 NAMES = {"icio2021": "ICIO2021_2015.csv", "icio2023": "2015.csv"}
 
@@ -110,7 +111,7 @@ def test_empty_cells_are_zero(tmp_path):
 
 
 def test_pymrio_reads_the_same_values(tmp_path):
-    pymrio = pytest.importorskip("pymrio")
+    pymrio = require("pymrio")
     for edition in ("icio2021", "icio2023"):
         world = gen.icio_world(edition)
         path = gen.write_icio(world, tmp_path / NAMES[edition], edition)

@@ -8,8 +8,9 @@ import pytest
 from servmodel.errors import DataError
 from servmodel.intensity import IndustryClassification, build_panel
 from servmodel.io import from_pymrio
+from tests.optional import require
 
-pymrio = pytest.importorskip("pymrio", reason="pymrio is an optional extra (servmodel[pymrio])")
+pymrio = require("pymrio", reason="pymrio is an optional extra (servmodel[pymrio])")
 
 
 @pytest.fixture(scope="module")

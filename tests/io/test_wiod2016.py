@@ -21,9 +21,10 @@ from servmodel.intensity import panel_from_source
 from servmodel.io import iter_wiod2016, open_release, read_wiod2016_file
 from servmodel.io.wiod2016 import WIOD2016_FINAL, WIOD2016_INDUSTRIES, wiod2016_files
 from tests.io import generate_releases as gen
+from tests.optional import require
 
-pytest.importorskip("python_calamine", reason="servmodel[wiod2016] reads the workbooks")
-pyreadr = pytest.importorskip("pyreadr", reason="servmodel[wiod2016] reads the R data")
+require("python_calamine", reason="servmodel[wiod2016] reads the workbooks")
+pyreadr = require("pyreadr", reason="servmodel[wiod2016] reads the R data")
 
 
 def assert_same(table, world, source):

@@ -7,7 +7,7 @@ import pytest
 
 from servmodel.cli import main
 from servmodel.sensitivity import run_grid
-
+from tests.optional import require
 from tests.sensitivity.helpers import small_grid
 
 
@@ -88,7 +88,7 @@ def test_joblib_processes_give_the_same_table(wiod_panel, reference, monkeypatch
 
 
 def test_dask_local_cluster_gives_the_same_table(wiod_panel, reference, monkeypatch):
-    distributed = pytest.importorskip("distributed")
+    distributed = require("distributed")
     import servmodel.sensitivity.runner as runner
 
     monkeypatch.setattr(runner, "BATCH_SIZE", 8)
@@ -102,7 +102,7 @@ def test_dask_local_cluster_gives_the_same_table(wiod_panel, reference, monkeypa
 
 
 def test_unreachable_scheduler_is_a_usage_error(wiod_panel, monkeypatch):
-    pytest.importorskip("distributed")
+    require("distributed")
     import servmodel.sensitivity.runner as runner
     from servmodel.errors import UsageError
 
