@@ -514,7 +514,7 @@ def _read_errors(p: Path, fmt: str, what: str) -> Iterator[None]:
         raise DataError(f"{what} {p} is not UTF-8 text: {exc.reason}") from exc
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise DataError(f"{what} {p} could not be parsed as CSV: {exc}") from exc
-    except (OSError, ValueError, *_arrow_errors()) as exc:
+    except (OSError, ValueError, *_arrow_errors()) as exc:  # type: ignore[misc]
         raise DataError(
             f"{what} {p} could not be read as {fmt} ({exc}); check that it is "
             f"a complete {fmt} file and that its name ends in the right suffix"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 import arviz as az
 import numpy as np
@@ -49,7 +49,7 @@ class Comparison:
 
 
 # what compare_models takes per model: a result read with its draws, or the draws alone
-Draws = az.InferenceData | BayesResult
+Draws: TypeAlias = az.InferenceData | BayesResult
 
 
 def compare_models(models: Mapping[str, Draws], ic: str = "loo", seed: int = 0) -> Comparison:
@@ -90,20 +90,8 @@ def compare_models(models: Mapping[str, Draws], ic: str = "loo", seed: int = 0) 
         raise UsageError(f"unknown ic {ic!r}; choose loo or waic")
     if len(models) < 2:
         raise ResultError("compare needs at least two models")
-    for name, value in models.items():
-        if isinstance(value, BayesResult):
-            if value.idata is None:
-                raise ResultError(
-                    f"{name}: no draws (a result read from its JSON summary); "
-                    "read the .nc file with load_bayes"
-                )
-        elif not isinstance(value, az.InferenceData):
-            raise UsageError(
-                f"model {name!r}: {value!r} is a {type(value).__name__}; give "
-                "the draws: load_bayes(path) or its .idata"
-            )
+    draws = {name: _draws_of(name, value) for name, value in models.items()}
     check_same_sample(models)
-    draws = {name: (v.idata if isinstance(v, BayesResult) else v) for name, v in models.items()}
     sizes = {}
     for name, idata in draws.items():
         if "log_likelihood" not in idata.groups():
@@ -116,14 +104,13 @@ def compare_models(models: Mapping[str, Draws], ic: str = "loo", seed: int = 0) 
     for name, n in sizes.items():
         if n != n_first:
             _refuse(first, name, [f"observations {n_first:,} vs {n:,}"])
-    models = draws
     bad: dict[str, int] = {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         # each model's pointwise elpd once, for both weightings
         elpds = {
             name: psis_loo(idata) if ic == "loo" else az.waic(idata, pointwise=True)
-            for name, idata in models.items()
+            for name, idata in draws.items()
         }
         if ic == "loo":
             bad = {
@@ -166,6 +153,23 @@ class _Sample:
     y: np.ndarray | None  # the observed shares, in the model's order
 
 
+def _draws_of(name: str, value: object) -> az.InferenceData:
+    """The draws of one model given to :func:`compare_models`, or an error naming it."""
+    if isinstance(value, BayesResult):
+        if value.idata is None:
+            raise ResultError(
+                f"{name}: no draws (a result read from its JSON summary); "
+                "read the .nc file with load_bayes"
+            )
+        return value.idata
+    if not isinstance(value, az.InferenceData):
+        raise UsageError(
+            f"model {name!r}: {value!r} is a {type(value).__name__}; give "
+            "the draws: load_bayes(path) or its .idata"
+        )
+    return value
+
+
 def _sample_of(value: Draws) -> _Sample:
     spec = value.spec if isinstance(value, BayesResult) else {}
     data = spec.get("data") if isinstance(spec, Mapping) else None
@@ -173,7 +177,8 @@ def _sample_of(value: Draws) -> _Sample:
     definition, measure = data.get("definition"), data.get("measure")
     idata = value.idata if isinstance(value, BayesResult) else value
     rows = value.rows if isinstance(value, BayesResult) else None
-    if rows is None and "constant_data" in idata.groups():
+    groups = () if idata is None else idata.groups()
+    if rows is None and idata is not None and "constant_data" in groups:
         # a result saved by servmodel keeps the rows the model saw here
         cd = idata.constant_data
         if all(k in cd for k in KEYS):
@@ -184,8 +189,8 @@ def _sample_of(value: Draws) -> _Sample:
     else:
         rows = None
     y = None
-    if "observed_data" in idata.groups() and "y" in idata.observed_data:
-        y = np.asarray(idata.observed_data["y"].values, dtype=float).ravel()
+    if idata is not None and "observed_data" in groups and "y" in idata.observed_data:
+        y = np.asarray(idata.observed_data["y"].values, dtype=np.float64).ravel()
     return _Sample(definition, measure, rows, y)
 
 

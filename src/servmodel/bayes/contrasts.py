@@ -148,7 +148,7 @@ def _whole(value: object, what: str) -> int:
         and not isinstance(value, bool)
         and (isinstance(value, numbers.Integral) or float(value).is_integer())
     ):
-        return int(value)
+        return int(value)  # type: ignore[call-overload]
     raise UsageError(f"contrast: {what} must be a whole number such as 2011, not {value!r}")
 
 

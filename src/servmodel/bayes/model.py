@@ -208,7 +208,7 @@ def build_model(
         (prediction; evaluate with ``pm.sample_posterior_predictive``).
     """
     predicting = covariates is not None
-    x = covariates if predicting else data.covariates
+    x = covariates if covariates is not None else data.covariates
     p = opts.priors
     with pm.Model(coords=coords_of(data)) as model:
         eta = _linear_predictor(opts, data, x)

@@ -58,12 +58,11 @@ def check_country(rows: pd.DataFrame, country: object, what: str = "country") ->
 def check_year(rows: pd.DataFrame, year: object, what: str) -> int:
     """``year`` as an int if the rows hold it, else ``UsageError`` naming the years."""
     years = sorted(int(y) for y in rows["year"].unique())
-    ok = isinstance(year, (int, np.integer)) and not isinstance(year, bool)
-    if not ok or int(year) not in years:  # type: ignore[arg-type]
+    if isinstance(year, bool) or not isinstance(year, (int, np.integer)) or int(year) not in years:
         raise UsageError(
             f"{what} {year!r} is not a year of the panel; it covers {_years_text(years)}"
         )
-    return int(year)  # type: ignore[arg-type]
+    return int(year)
 
 
 def _years_text(years: list[int]) -> str:

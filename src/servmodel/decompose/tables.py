@@ -52,7 +52,7 @@ def table_getter(tables: TableSource) -> Callable[[int], IOTable]:
     if isinstance(tables, Mapping):
         by_year = dict(tables)
     elif isinstance(tables, Sequence) and all(isinstance(t, IOTable) for t in tables):
-        by_year = {t.year: t for t in tables}
+        by_year = {t.year: t for t in tables if isinstance(t, IOTable)}  # narrows for typing
     else:
         raise UsageError(
             "tables must be 'wiod2013', the path of a table file, a mapping from "

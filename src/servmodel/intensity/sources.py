@@ -87,9 +87,9 @@ def panel_from_source(
     for name, value in (("mapping", mapping), ("countries", countries)):
         if value is not None:
             path_argument(value, name)
-    for name, value in (("progress", progress), ("on_progress", on_progress)):
-        if value is not None and not callable(value):
-            raise UsageError(f"{name} must be a function, not {type(value).__name__}")
+    for name, callback in (("progress", progress), ("on_progress", on_progress)):
+        if callback is not None and not callable(callback):
+            raise UsageError(f"{name} must be a function, not {type(callback).__name__}")
     # a bad covariate file fails before the build, not after it
     extra = read_covariates(covariates) if covariates is not None else None
     tables, classification = _tables(source, wanted, mapping)

@@ -199,7 +199,9 @@ def _read_chunks(
                 local, seen = pd.factorize(_years(p, frame["year"], offset))
                 lut = np.array([years.setdefault(int(y), len(years)) for y in seen], dtype=np.int64)
                 year_codes = lut[local].astype(_code_dtype(len(years)))
-            chunks.append(_Chunk(offset, tuple(codes), value, year_codes))
+            chunks.append(
+                _Chunk(offset, (codes[0], codes[1], codes[2], codes[3]), value, year_codes)
+            )
             offset += len(frame)
             del frame  # the parsed chunk goes before the next is read
     return chunks, keys, list(years)
@@ -337,10 +339,11 @@ def read_io_long(
         # the duplicate whose second row comes first in the file
         (first, second), y = min(found_dups, key=lambda item: item[0][1])
         chunk, i = _row(chunks, first)
-        sc, si, uc, ui = (k.labels[int(c[i])] for k, c in zip(keys, chunk.codes, strict=True))
+        labels = [k.labels[int(c[i])] for k, c in zip(keys, chunk.codes, strict=True)]
         raise DataError(
             f"{p}: lines {_line(first)}, {_line(second)}: duplicate cell "
-            f"{sc} {si} -> {uc} {ui} (year {years[y]}); sum them into one row"
+            f"{labels[0]} {labels[1]} -> {labels[2]} {labels[3]} (year {years[y]}); "
+            "sum them into one row"
         )
 
     countries = tuple(keys[0].labels)
@@ -401,7 +404,7 @@ def read_io_long(
         F = np.zeros((n, len(countries) * len(fd)))
         for chunk in chunks:
             rows = chunk.rows(y)
-            sc, si, uc, ui = (c[rows] for c in chunk.codes)
+            sc, si, uc, ui = (codes[rows] for codes in chunk.codes)
             supplier = sc.astype(np.intp) * ni + si  # supplier codes are table positions
             user = uc_pos[uc] * stride[ui] + u_pos[ui]
             z = is_z[ui]

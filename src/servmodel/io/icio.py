@@ -266,11 +266,11 @@ def icio_files(
         )
     by_edition: dict[str, dict[int, Path]] = {}
     for f in sorted(p.iterdir()):
-        edition = icio_edition_of_name(f.name)
-        if edition is None or not f.is_file():
+        named = icio_edition_of_name(f.name)
+        if named is None or not f.is_file():
             continue
-        y = int(_LAYOUTS[edition].names.match(f.name).group(1))  # type: ignore[union-attr]
-        files = by_edition.setdefault(edition, {})
+        y = int(_LAYOUTS[named].names.match(f.name).group(1))  # type: ignore[union-attr]
+        files = by_edition.setdefault(named, {})
         if y not in files or f.stem.upper().endswith("_SML"):
             files[y] = f
     if not by_edition:
@@ -571,7 +571,7 @@ def _assemble(
         Z=Z,
         F=F,
         x=x,
-        countries=economies,
+        countries=tuple(economies),
         industries=industries,
         final_categories=ICIO_FINAL,
         year=y,

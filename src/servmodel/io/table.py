@@ -136,8 +136,8 @@ class IOTable:
 
     def _describe(self, name: str, pos: np.ndarray) -> str:
         if name == "x":
-            c, i = self.label(pos[0])
-            return f"x[{c} {i}]"
+            country, industry = self.label(pos[0])
+            return f"x[{country} {industry}]"
         r = self.label(pos[0])
         if name == "Z":
             col = self.label(pos[1])

@@ -487,7 +487,7 @@ def _assemble(g: _Grid) -> IOTable:
         Z=Z,
         F=F,
         x=x,
-        countries=economies,
+        countries=tuple(economies),
         industries=WIOD2016_INDUSTRIES,
         final_categories=WIOD2016_FINAL,
         year=y,
