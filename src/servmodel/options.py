@@ -27,10 +27,10 @@ def allowed(literal: object) -> tuple[str, ...]:
     return tuple(str(v) for v in get_args(literal))
 
 
-def validate_choice(value: str, literal: object, what: str) -> str:
+def validate_choice(value: object, literal: object, what: str) -> str:
     """Return ``value`` if ``literal`` allows it, else raise ``UsageError`` naming the choices."""
     choices = allowed(literal)
-    if value not in choices:
+    if not isinstance(value, str) or value not in choices:
         raise UsageError(f"unknown {what} {value!r}; choose one of {', '.join(choices)}")
     return value
 

@@ -72,8 +72,7 @@ def bayes_file(panel_file, tmp_path_factory) -> Path:
     summary = pd.DataFrame({c: [0.0] for c in TIDY_COLUMNS}).assign(
         term="mu", r_hat=1.0, ess_bulk=400.0, ess_tail=400.0)
     idata = az.InferenceData(posterior=xr.Dataset({"mu": (("chain", "draw"), np.zeros((1, 4)))}))
-    result = BayesResult(name="fake", spec=spec.to_dict(), summary=summary, diagnostics={},
-                         info={}, idata=idata, rows=rows)
+    result = BayesResult(name="fake", spec=spec, summary=summary, idata=idata, rows=rows)
     nc, _ = result.save(tmp_path_factory.mktemp("bayes") / "fake.nc")
     return nc
 

@@ -176,7 +176,7 @@ def _refit_on(bayes_file, tmp_path, name: str, keep) -> object:
     from servmodel.results.bayes import load_bayes
 
     r = load_bayes(bayes_file)
-    spec = {**r.spec, "name": name}
+    spec = r.spec.replace(name=name)
     rows = r.rows[keep(r.rows)].reset_index(drop=True)
     nc, _ = replace(r, name=name, spec=spec, rows=rows).save(tmp_path / f"{name}.nc")
     return nc
@@ -202,7 +202,7 @@ def test_compare_results_of_different_measures(tmp_path, capsys, bayes_file):
     from servmodel.results.bayes import load_bayes
 
     r = load_bayes(bayes_file)
-    spec = {**r.spec, "name": "total", "data": {**r.spec["data"], "measure": "total"}}
+    spec = r.spec.replace(name="total", data=replace(r.spec.data, measure="total"))
     other, _ = replace(r, name="total", spec=spec).save(tmp_path / "total.nc")
     expect_error(capsys, ["compare", bayes_file, other], 2,
                  [str(other), "measure direct", "total"], ["same observations"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 
 import arviz as az
 import numpy as np
@@ -13,7 +14,22 @@ import pytest
 
 from servmodel.cli import main
 from servmodel.errors import ResultError, SpecError, UsageError
+from servmodel.results.bayes import BayesInfo, CredibleInterval, LooSummary
+from servmodel.spec import parse_spec
+from servmodel.spec.bayes import SamplerSettings
 from tests.bayes.synthetic import synthetic_rows
+
+_SPEC = parse_spec({"name": "m", "data": {"definition": "standard", "measure": "direct"},
+                    "bayes": {}})
+
+
+def _info(chains: int) -> BayesInfo:
+    """What print_bayes reads of a fit's information."""
+    return BayesInfo(family="beta", zeros="hurdle", n_zeros=0, n_obs=10,
+                     sampler=SamplerSettings(chains=chains, draws=500, tune=500, seed=1),
+                     compile_seconds=1.0, sampling_seconds=1.0, zero_handling="none",
+                     interval=CredibleInterval("eti", 0.95),
+                     loo=LooSummary(elpd=1.0, se=0.1, p=1.0, pareto_k_over_07=0))
 
 
 def _rows() -> pd.DataFrame:
@@ -49,8 +65,8 @@ def prior_result(name: str, bayes: dict, rows: pd.DataFrame, chains: int = 2, dr
     with model:
         pm.compute_log_likelihood(idata, progressbar=False,
                                   compile_kwargs={"mode": "FAST_COMPILE"})
-    return BayesResult(name=name, spec=spec.to_dict(), summary=posterior_tidy(idata),
-                       diagnostics={}, info={"sampler": spec.bayes.sampling.to_dict()},
+    return BayesResult(name=name, spec=spec, summary=posterior_tidy(idata),
+                       info=BayesInfo(sampler=spec.bayes.sampling),
                        idata=idata, rows=data.frame)
 
 
@@ -135,7 +151,7 @@ def test_rhat_with_one_chain_is_not_available(caplog):
     assert rhat.name == "r_hat" and np.isnan(rhat.value) and not rhat.available
     assert not rhat.passed and not d.passed  # unchecked is not a pass (--strict exits 1)
     assert "R-hat needs 2+ chains" in d.verdict and "FAILED" not in d.verdict
-    assert d.to_dict()["r_hat"]["available"] is False
+    assert d.record().r_hat.available is False
     assert not [r for r in caplog.records if "Shape validation" in r.getMessage()]
     two = diagnose(_draws(2))
     assert two.checks[0].available and np.isfinite(two.checks[0].value)
@@ -150,14 +166,9 @@ def test_rhat_with_one_chain_prints_as_not_available(capsys):
     idata = _draws(1)
     summary = posterior_tidy(idata)
     assert summary["r_hat"].isna().all()
-    info = {"family": "beta", "zeros": "hurdle", "n_zeros": 0, "n_obs": 10,
-            "sampler": {"sampler": "nutpie", "chains": 1, "draws": 500, "tune": 500,
-                        "seed": 1},
-            "compile_seconds": 1.0, "sampling_seconds": 1.0, "zero_handling": "none",
-            "interval": {"kind": "eti", "level": 0.95},
-            "loo": {"elpd": 1.0, "se": 0.1, "p": 1.0, "pareto_k_over_0.7": 0}}
-    result = BayesResult(name="one", spec={}, summary=summary,
-                         diagnostics=diagnose(idata).to_dict(), info=info, idata=idata)
+    info = _info(chains=1)
+    result = BayesResult(name="one", spec=_SPEC, summary=summary,
+                         diagnostics=diagnose(idata).record(), info=info, idata=idata)
     print_bayes(result, [])
     out = capsys.readouterr().out
     assert not re.search(r"\binf\b|\bnan\b", out), out
@@ -177,16 +188,11 @@ def test_fit_summary_keeps_brackets_of_terms(capsys):
     idata = _draws(2)
     summary = posterior_tidy(idata)
     summary.loc[1, "term"] = "tech[high]"
-    diagnostics = diagnose(idata).to_dict()
-    diagnostics["ess_bulk"]["worst_parameter"] = "b_industry[c10]"
-    info = {"family": "beta", "zeros": "hurdle", "n_zeros": 0, "n_obs": 10,
-            "sampler": {"sampler": "nutpie", "chains": 2, "draws": 500, "tune": 500,
-                        "seed": 1},
-            "compile_seconds": 1.0, "sampling_seconds": 1.0, "zero_handling": "none",
-            "interval": {"kind": "eti", "level": 0.95},
-            "loo": {"elpd": 1.0, "se": 0.1, "p": 1.0, "pareto_k_over_0.7": 0}}
-    print_bayes(BayesResult(name="m", spec={}, summary=summary, diagnostics=diagnostics,
-                            info=info, idata=idata), [])
+    diagnostics = diagnose(idata).record()
+    diagnostics = replace(
+        diagnostics, ess_bulk=replace(diagnostics.ess_bulk, worst_parameter="b_industry[c10]"))
+    print_bayes(BayesResult(name="m", spec=_SPEC, summary=summary, diagnostics=diagnostics,
+                            info=_info(chains=2), idata=idata), [])
     out = capsys.readouterr().out
     assert "tech[high]" in out and "b_industry[c10]" in out
 
@@ -253,10 +259,9 @@ def test_help_names_the_sections(args, word, capsys):
 def hier(saved):
     from servmodel.bayes.data import prepare_data
     from servmodel.results.bayes import load_bayes
-    from servmodel.spec import parse_spec
 
     r = load_bayes(saved["hier"])
-    spec = parse_spec(r.spec)
+    spec = r.spec
     return r, spec, prepare_data(r.rows, "direct", "hier", spec.bayes.zeros)
 
 

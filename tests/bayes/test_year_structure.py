@@ -15,7 +15,7 @@ from servmodel.bayes.data import prepare_data
 from servmodel.bayes.model import OBSERVED, build_model, detrending_basis
 from servmodel.bayes.sampling import sample
 from servmodel.bayes.summary import posterior_tidy
-from servmodel.results.bayes import BayesResult
+from servmodel.results.bayes import BayesInfo, BayesResult
 from servmodel.spec import parse_spec
 from tests.bayes.synthetic import synthetic_rows
 
@@ -47,9 +47,9 @@ def fits():
         spec = _spec(name, with_years)
         data = prepare_data(rows, "direct", name)
         run = sample(build_model(spec.bayes, data), spec.bayes.sampling)
-        out[name] = (BayesResult(name=name, spec=spec.to_dict(),
-                                 summary=posterior_tidy(run.idata), diagnostics={},
-                                 info={"sampler": spec.bayes.sampling.to_dict()},
+        out[name] = (BayesResult(name=name, spec=spec,
+                                 summary=posterior_tidy(run.idata),
+                                 info=BayesInfo(sampler=spec.bayes.sampling),
                                  idata=run.idata, rows=data.frame), spec, data)
     return out
 

@@ -13,7 +13,14 @@ import numpy as np
 import pandas as pd
 
 from servmodel.results import FitStats, Inference, PanelResult, SampleInfo
-from servmodel.results.bayes import BayesResult
+from servmodel.results.bayes import (
+    BayesDiagnostics,
+    BayesInfo,
+    BayesResult,
+    CheckResult,
+    CredibleInterval,
+    LooSummary,
+)
 from servmodel.spec import parse_spec
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -56,15 +63,17 @@ def bayes_result(name: str, rows: dict[str, tuple[float, float, float, float]],
         "conf_high": [v[3] for v in rows.values()],
         "r_hat": 1.002, "ess_bulk": 1500.0, "ess_tail": 1400.0,
     })
-    diagnostics = {"r_hat": {"value": 1.004, "threshold": "< 1.01", "passed": passed,
-                             "worst_parameter": "x"},
-                   "ess_bulk": {"value": 812.4, "threshold": ">= 400", "passed": True,
-                                "worst_parameter": "x"}}
-    info = {"definition": "standard", "measure": "direct", "n_obs": 1234, "family": "beta",
-            "zeros": "hurdle", "loo": {"elpd": 2345.678, "se": 45.61, "p": 30.04},
-            "interval": {"kind": "eti", "level": 0.9}}
-    return BayesResult(name=name, spec={"name": name, "bayes": {"intercepts": ["country"]}},
-                       summary=summary, diagnostics=diagnostics, info=info)
+    diagnostics = BayesDiagnostics(
+        r_hat=CheckResult(1.004, "< 1.01", passed, "x"),
+        ess_bulk=CheckResult(812.4, ">= 400", True, "x"))
+    info = BayesInfo(definition="standard", measure="direct", n_obs=1234, family="beta",
+                     zeros="hurdle", loo=LooSummary(elpd=2345.678, se=45.61, p=30.04),
+                     interval=CredibleInterval("eti", 0.9))
+    # the result's name is free text in these tests; its spec needs a file-safe one
+    spec = parse_spec({"name": "bayes_model", "data": {"definition": "standard", "measure": "direct"},
+                       "bayes": {"intercepts": ["country"]}})
+    return BayesResult(name=name, spec=spec, summary=summary, diagnostics=diagnostics,
+                       info=info)
 
 
 # --- readers: every format back to rows of cell texts ---------------------------------

@@ -61,7 +61,7 @@ def tiny_result(tmp_path_factory):
     from servmodel.bayes.data import prepare_data
     from servmodel.bayes.model import build_model
     from servmodel.bayes.summary import posterior_tidy
-    from servmodel.results.bayes import BayesResult
+    from servmodel.results.bayes import BayesInfo, BayesResult
     from servmodel.spec import parse_spec
     from tests.bayes.synthetic import synthetic_rows
 
@@ -83,8 +83,8 @@ def tiny_result(tmp_path_factory):
     with model:
         pm.compute_log_likelihood(idata, progressbar=False,
                                   compile_kwargs={"mode": "FAST_COMPILE"})
-    result = BayesResult(name="tiny", spec=spec.to_dict(), summary=posterior_tidy(idata),
-                         diagnostics={}, info={"sampler": spec.bayes.sampling.to_dict()},
+    result = BayesResult(name="tiny", spec=spec, summary=posterior_tidy(idata),
+                         info=BayesInfo(sampler=spec.bayes.sampling),
                          idata=idata, rows=data.frame)
     path = tmp_path_factory.mktemp("prior") / "tiny.nc"
     result.save(path)

@@ -26,14 +26,16 @@ def _read(name: str) -> pd.DataFrame:
 
 def test_comparators_match_exactly(wiod_panel):
     fresh = comparator_series(wiod_panel, "direct")
-    pd.testing.assert_frame_equal(_read("comparators_direct.csv"), fresh, check_exact=True,
-                                  check_dtype=False)
+    pd.testing.assert_frame_equal(
+        _read("comparators_direct.csv"), fresh, check_exact=True, check_dtype=False
+    )
 
 
 def test_ranks_match_exactly(wiod_panel):
     fresh = summarize_panel(wiod_panel, "direct").ranks.reset_index(drop=True)
-    pd.testing.assert_frame_equal(_read("ranks_direct.csv"), fresh, check_exact=True,
-                                  check_dtype=False)
+    pd.testing.assert_frame_equal(
+        _read("ranks_direct.csv"), fresh, check_exact=True, check_dtype=False
+    )
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +44,9 @@ def fresh_verdicts(wiod_panel) -> pd.DataFrame:
 
 
 def test_claim_verdicts_match_exactly(fresh_verdicts):
-    pd.testing.assert_frame_equal(_read("claim_verdicts.csv"), fresh_verdicts,
-                                  check_exact=True, check_dtype=False)
+    pd.testing.assert_frame_equal(
+        _read("claim_verdicts.csv"), fresh_verdicts, check_exact=True, check_dtype=False
+    )
 
 
 def test_readme_shows_the_committed_claim_matrix(fresh_verdicts):
@@ -52,10 +55,10 @@ def test_readme_shows_the_committed_claim_matrix(fresh_verdicts):
     readme = (ROOT / "README.md").read_text()
     assert table in readme
     # and it is the matrix of the verdicts computed now
-    from servmodel.report.frame import frame_markdown
+    from servmodel.report import render
 
     t = claim_matrix_table(fresh_verdicts)
-    assert frame_markdown(t.frame, t.digits) == table
+    assert render(t.table(caption=False), "markdown").rstrip("\n") == table
 
 
 def test_committed_report_states_the_current_rules():
@@ -83,8 +86,9 @@ def test_committed_results_are_small_and_hold_no_draws():
     git = shutil.which("git")
     if git is None or not (ROOT / ".git").exists():
         pytest.skip("not a git checkout: the committed files cannot be listed")
-    listed = subprocess.run([git, "ls-files", "results"], cwd=ROOT, capture_output=True,
-                            text=True, check=True).stdout.split()
+    listed = subprocess.run(
+        [git, "ls-files", "results"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
     files = [ROOT / f for f in listed]
     assert ROOT / "results" / "report.md" in files
     # one full run: tables, figures and summaries (about 5.3 MB), never draws or caches

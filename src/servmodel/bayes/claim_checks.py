@@ -165,7 +165,6 @@ def replicated_shares(
     from servmodel.bayes.model import OBSERVED, build_model
     from servmodel.bayes.sampling import add_posterior_predictive
     from servmodel.results.bayes import BayesResult
-    from servmodel.spec import parse_spec
 
     if not isinstance(result, BayesResult):
         raise UsageError(
@@ -177,7 +176,7 @@ def replicated_shares(
             f"{result.name}: the result holds no draws or data rows (read from "
             "JSON); load the NAME.nc file with load_bayes"
         )
-    spec = parse_spec(result.spec, source=result.name)
+    spec = result.spec
     if spec.bayes is None:
         raise ResultError(f"{result.name}: the saved spec has no [bayes] section")
     opts = spec.bayes
@@ -197,7 +196,8 @@ def replicated_shares(
                 "model of its spec needs; give the NAME.nc that `servmodel "
                 "bayes` wrote for this spec"
             )
-        seed = int((result.info.get("sampler") or {}).get("seed", opts.sampling.seed))
+        used = result.info.sampler
+        seed = used.seed if used is not None else opts.sampling.seed
         scratch = az.InferenceData(posterior=idata.posterior)
         add_posterior_predictive(scratch, model, seed=seed, max_draws=max_draws)
         rep = np.asarray(scratch.posterior_predictive[OBSERVED].values, dtype=float).reshape(-1, n)

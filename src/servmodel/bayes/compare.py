@@ -171,10 +171,10 @@ def _draws_of(name: str, value: object) -> az.InferenceData:
 
 
 def _sample_of(value: Draws) -> _Sample:
-    spec = value.spec if isinstance(value, BayesResult) else {}
-    data = spec.get("data") if isinstance(spec, Mapping) else None
-    data = data if isinstance(data, Mapping) else {}
-    definition, measure = data.get("definition"), data.get("measure")
+    definition: str | None = None
+    measure: str | None = None
+    if isinstance(value, BayesResult):
+        definition, measure = value.spec.data.definition, value.spec.data.measure
     idata = value.idata if isinstance(value, BayesResult) else value
     rows = value.rows if isinstance(value, BayesResult) else None
     groups = () if idata is None else idata.groups()

@@ -8,12 +8,12 @@ shown.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import arviz as az
 import numpy as np
+
+from servmodel.results.bayes_info import BayesDiagnostics, CheckResult
 
 RHAT_MAX = 1.01  # Vehtari et al. (2021), rank-normalized split R-hat
 ESS_MIN = 400.0  # bulk and tail ESS, for 4 chains
@@ -39,22 +39,18 @@ class Check:
     available: bool = True
 
 
-def is_available(check: Mapping[str, Any]) -> bool:
-    """Whether a stored check (``Check`` as a dict) could be computed."""
-    if "available" in check:
-        return bool(check["available"])
-    # written before the flag existed: R-hat of one chain was stored as -inf
-    return check.get("value") not in (float("-inf"), "-inf")
+def is_available(check: CheckResult) -> bool:
+    """Whether a stored check could be computed."""
+    return check.is_available
 
 
-def verdict_of(checks: Mapping[str, Mapping[str, Any]]) -> str:
-    """The verdict on stored checks (``Diagnostics.to_dict()``, a result's
-    ``diagnostics``): all pass, which failed, or which could not be made and why."""
-    failed = [n for n, c in checks.items() if not c.get("passed") and is_available(c)]
+def verdict_of(checks: BayesDiagnostics) -> str:
+    """The verdict on stored checks (a result's ``diagnostics``): all pass, which failed, or
+    which could not be made and why."""
+    stored = checks.items()
+    failed = [n for n, c in stored if not c.passed and c.is_available]
     missing = [
-        UNAVAILABLE.get(n, f"{n} could not be computed")
-        for n, c in checks.items()
-        if not is_available(c)
+        UNAVAILABLE.get(n, f"{n} could not be computed") for n, c in stored if not c.is_available
     ]
     if not failed and not missing:
         return "all checks pass: R-hat < 1.01, ESS >= 400, no divergences, BFMI >= 0.3"
@@ -84,7 +80,7 @@ class Diagnostics:
     @property
     def verdict(self) -> str:
         """All pass, the failed checks, or the checks that could not be made."""
-        return verdict_of(self.to_dict())
+        return verdict_of(self.record())
 
     def value(self, name: str) -> float:
         for c in self.checks:
@@ -92,18 +88,13 @@ class Diagnostics:
                 return c.value
         raise KeyError(name)
 
-    def to_dict(self) -> dict[str, dict[str, Any]]:
-        """Each check's value, threshold, verdict, worst parameter and availability."""
-        return {
-            c.name: {
-                "value": c.value,
-                "threshold": c.threshold,
-                "passed": c.passed,
-                "worst_parameter": c.worst_parameter,
-                "available": c.available,
-            }
+    def record(self) -> BayesDiagnostics:
+        """The checks as a result stores them."""
+        stored = {
+            c.name: CheckResult(c.value, c.threshold, c.passed, c.worst_parameter, c.available)
             for c in self.checks
         }
+        return BayesDiagnostics(**stored)
 
 
 def _worst(ds, reduce: str) -> tuple[float, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import fields, replace
+from typing import Any
 
 import arviz as az
 import numpy as np
@@ -23,6 +24,7 @@ from servmodel.errors import SpecError, UsageError
 from servmodel.intensity import IntensityPanel
 from servmodel.options import IntervalKind, validate_choice
 from servmodel.results.bayes import BayesResult
+from servmodel.results.bayes_info import BayesInfo, CredibleInterval, LooSummary
 from servmodel.results.provenance import package_versions
 from servmodel.spec import ModelSpec
 from servmodel.spec.bayes import SamplerSettings
@@ -89,36 +91,36 @@ def fit_bayes(
     summary = posterior_tidy(run.idata, level=level, interval=interval)
     zero_note = _zero_handling_note(opts.zeros, data, run.idata, opts.rounding_unit)
     log.info("%s: %s", spec.name, zero_note)
-    info = {
-        "definition": spec.data.definition,
-        "measure": spec.data.measure,
-        "n_obs": len(data.y),
-        "n_zeros": data.n_zeros,
-        "zeros": opts.zeros,
-        "zero_handling": zero_note,
-        "family": opts.family,
-        "countries": list(data.countries),
-        "industries": list(data.industries),
-        "years": [int(data.frame["year"].min()), int(data.frame["year"].max())],
-        "year_center": data.year_center,
-        "panel_fingerprint": panel.fingerprint(),
-        "sampler": s.to_dict(),
-        "compile_seconds": run.compile_seconds,
-        "sampling_seconds": run.sampling_seconds,
-        "loo": {
-            "elpd": float(loo.elpd_loo),
-            "se": float(loo.se),
-            "p": float(loo.p_loo),
-            "pareto_k_over_0.7": int((pareto > 0.7).sum()),
-        },
-        "interval": {"kind": interval, "level": level},
-        "versions": package_versions(),
-    }
+    info = BayesInfo(
+        definition=spec.data.definition,
+        measure=spec.data.measure,
+        n_obs=len(data.y),
+        n_zeros=data.n_zeros,
+        zeros=opts.zeros,
+        zero_handling=zero_note,
+        family=opts.family,
+        countries=tuple(data.countries),
+        industries=tuple(data.industries),
+        years=(int(data.frame["year"].min()), int(data.frame["year"].max())),
+        year_center=data.year_center,
+        panel_fingerprint=panel.fingerprint(),
+        sampler=s,
+        compile_seconds=run.compile_seconds,
+        sampling_seconds=run.sampling_seconds,
+        loo=LooSummary(
+            elpd=float(loo.elpd_loo),
+            se=float(loo.se),
+            p=float(loo.p_loo),
+            pareto_k_over_07=int((pareto > 0.7).sum()),
+        ),
+        interval=CredibleInterval(kind=interval, level=level),  # type: ignore[arg-type]
+        versions=package_versions(),
+    )
     return BayesResult(
         name=spec.name,
-        spec=spec.to_dict(),
+        spec=spec,
         summary=summary,
-        diagnostics=diagnostics.to_dict(),
+        diagnostics=diagnostics.record(),
         info=info,
         idata=run.idata,
         rows=data.frame,
@@ -219,7 +221,7 @@ def with_settings(base: SamplerSettings, **overrides: object) -> SamplerSettings
         (``--target-accept``).
     """
     known = [f.name for f in fields(SamplerSettings) if f.name != "source"]
-    changes = {k: v for k, v in overrides.items() if v is not None}
+    changes: dict[str, Any] = {k: v for k, v in overrides.items() if v is not None}
     for key, value in changes.items():
         if key not in known:
             raise UsageError(f"unknown sampler setting {key!r}; choose from {', '.join(known)}")

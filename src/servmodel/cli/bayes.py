@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -14,6 +13,7 @@ from rich.table import Table
 
 from servmodel.cli._common import CovariatesOpt, PanelOpt, console, err_console
 from servmodel.errors import EstimationError, UsageError
+from servmodel.format import fixed, significant
 from servmodel.options import IntervalKind, Sampler, validate_choice
 
 if TYPE_CHECKING:
@@ -26,20 +26,9 @@ SamplerOpt = Annotated[
 ]
 
 
-def _fmt(value: float, digits: int = 4) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "."
-    return f"{value:.{digits}g}"
-
-
 def _size(path: Path) -> str:
     n = path.stat().st_size
     return f"{n / 2**20:.1f} MiB" if n >= 2**20 else f"{n / 1024:.0f} KiB"
-
-
-def _rhat(value: float) -> str:
-    # NaN: R-hat needs 2+ chains (the diagnostics table and the verdict say so)
-    return "n/a" if value is None or math.isnan(value) else f"{value:.3f}"
 
 
 def print_bayes(result, plots: list[Path]) -> None:
@@ -48,28 +37,28 @@ def print_bayes(result, plots: list[Path]) -> None:
     Terms and parameter names are escaped: rich would read ``tech[high]`` or
     ``b_industry[c10]`` as markup and drop the brackets.
     """
-    from servmodel.bayes.diagnostics import UNAVAILABLE, is_available, verdict_of
+    from servmodel.bayes.diagnostics import UNAVAILABLE, verdict_of
 
     info = result.info
     console.rule(
-        f"[bold]{escape(result.name)}[/bold]: {info['family']} likelihood, zeros by "
-        f"{info['zeros']} ({info['n_zeros']} of {info['n_obs']:,} observations)"
+        f"[bold]{escape(result.name)}[/bold]: {info.family} likelihood, zeros by "
+        f"{info.zeros} ({info.n_zeros} of {info.n_obs:,} observations)"
     )
-    s = info["sampler"]
+    s = info.sampler
     console.print(
-        f"{s['sampler']}: {s['chains']} chains x {s['draws']} draws after {s['tune']} "
-        f"tuning steps, seed {s['seed']}; compile {_fmt(info['compile_seconds'], 3)} s, "
-        f"sampling {_fmt(info['sampling_seconds'], 3)} s"
+        f"{s.sampler}: {s.chains} chains x {s.draws} draws after {s.tune} "
+        f"tuning steps, seed {s.seed}; compile {significant(info.compile_seconds, 3)} s, "
+        f"sampling {significant(info.sampling_seconds, 3)} s"
     )
-    console.print(f"zeros: {info['zero_handling']}")
+    console.print(f"zeros: {info.zero_handling}")
     tidy = result.summary
     main = tidy[
         ~tidy["term"].str.contains(r"\[")
         | tidy["term"].str.startswith("tech[")
         | tidy["term"].str.contains(r"\[KOR\]")
     ]
-    kind = info["interval"]["kind"].upper()
-    level = info["interval"]["level"]
+    kind = info.interval.kind.upper()
+    level = info.interval.level
     t = Table(
         title=f"Posterior summary (mean, sd, {level:.0%} {kind}; logit scale, time in decades)"
     )
@@ -78,11 +67,12 @@ def print_bayes(result, plots: list[Path]) -> None:
     for r in main.itertuples(index=False):
         t.add_row(
             escape(r.term),
-            _fmt(r.estimate),
-            _fmt(r.std_error),
-            _fmt(r.conf_low),
-            _fmt(r.conf_high),
-            _rhat(r.r_hat),
+            significant(r.estimate),
+            significant(r.std_error),
+            significant(r.conf_low),
+            significant(r.conf_high),
+            # NaN: R-hat needs 2+ chains (the diagnostics table and the verdict say so)
+            fixed(r.r_hat, 3, missing="n/a"),
             f"{r.ess_bulk:.0f}",
         )
     console.print(t)
@@ -90,28 +80,28 @@ def print_bayes(result, plots: list[Path]) -> None:
     for col in ("check", "worst value", "threshold", "parameter", "result"):
         d.add_column(col)
     for name, c in result.diagnostics.items():
-        if not is_available(c):
+        if not c.is_available:
             d.add_row(
                 name,
                 "n/a",
-                c["threshold"],
+                c.threshold,
                 "",
                 f"[yellow]n/a: {UNAVAILABLE.get(name, 'not computed')}[/yellow]",
             )
             continue
         d.add_row(
             name,
-            _fmt(c["value"]),
-            c["threshold"],
-            escape(c["worst_parameter"]),
-            "[green]pass[/green]" if c["passed"] else "[red]FAIL[/red]",
+            significant(c.value),
+            c.threshold,
+            escape(c.worst_parameter),
+            "[green]pass[/green]" if c.passed else "[red]FAIL[/red]",
         )
     console.print(d)
     console.print(f"verdict: {verdict_of(result.diagnostics)}", markup=False, highlight=False)
-    loo = info["loo"]
+    loo = info.loo
     console.print(
-        f"PSIS-LOO: elpd {loo['elpd']:.1f} (SE {loo['se']:.1f}), p_loo {loo['p']:.1f}, "
-        f"{loo['pareto_k_over_0.7']} observations with Pareto k > 0.7"
+        f"PSIS-LOO: elpd {loo.elpd:.1f} (SE {loo.se:.1f}), p_loo {loo.p:.1f}, "
+        f"{loo.pareto_k_over_07} observations with Pareto k > 0.7"
     )
     for p in plots:
         console.print(f"figure: {p}")
@@ -233,12 +223,10 @@ def bayes(
     )
     console.print(f"wrote {nc} ({_size(nc)}) and {js} ({_size(js)})")
     if strict and not (result.passed and checks.passed):
-        from servmodel.bayes.diagnostics import is_available
-
         problems = []
         if not result.passed:
-            diag = result.diagnostics.values()
-            failed = any(not c.get("passed") and is_available(c) for c in diag)
+            diag = result.diagnostics.items()
+            failed = any(not c.passed and c.is_available for _, c in diag)
             problems.append(
                 "convergence checks "
                 + ("failed" if failed else "could not all be made (R-hat needs 2+ chains)")
@@ -278,7 +266,12 @@ def load_draws(path: Path) -> BayesResult:
             f"{path} is not a netCDF file but the JSON summary of a Bayesian "
             f"fit, without its draws; give {draws}"
         )
-    return load_bayes(path)
+    result = load_bayes(path)
+    if result.idata is None:
+        raise ResultError(
+            f"{path} holds no draws; give the NAME.nc file that `servmodel bayes` wrote"
+        )
+    return result
 
 
 def _comparators(country: str, versus: str) -> list[str]:
@@ -391,7 +384,6 @@ def contrast(
     from servmodel.bayes.contrasts import contrast as run_contrast
     from servmodel.bayes.data import prepare_data
     from servmodel.results.tidy import check_level
-    from servmodel.spec import parse_spec
 
     check_level(level)
     comps = _comparators(country, versus)
@@ -399,11 +391,11 @@ def contrast(
         _check_table_name(out)
         check_output_file(out)
     r = load_draws(result)
-    spec = parse_spec(r.spec, source=str(result))
-    data = prepare_data(r.rows, spec.data.measure, str(result), spec.bayes.zeros)
+    spec = r.spec.replace(source=str(result))
+    data = prepare_data(r.rows, spec.data.measure, str(result), r.options.zeros)
     # 0 is a year to refuse, not "the default"
     when = year if year is not None else int(data.frame["year"].max())
-    rep = run_contrast(r.idata, spec.bayes, data, country, comps, when, level=level)
+    rep = run_contrast(r.idata, r.options, data, country, comps, when, level=level)
     t = Table(
         title=f"Expected manufacturing {spec.data.measure} intensity, {when} "
         f"({spec.data.definition}; output-weighted; {level:.0%} interval)"
@@ -469,10 +461,10 @@ def print_claim_checks(checks: ClaimChecks, countries: tuple[str, ...] = ()) -> 
         t.add_row(
             escape(r.country),
             str(r.year),
-            _fmt(r.observed),
-            _fmt(r.mean),
-            _fmt(r.low),
-            _fmt(r.high),
+            significant(r.observed),
+            significant(r.mean),
+            significant(r.low),
+            significant(r.high),
             f"{r.p_value:.3f}",
         )
     console.print(t)

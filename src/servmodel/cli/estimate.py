@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +11,7 @@ from rich.table import Table
 
 from servmodel.cli._common import CovariatesOpt, PanelOpt, console, err_console
 from servmodel.errors import EstimationError, ServmodelError, UsageError
+from servmodel.format import MISSING, fixed, pvalue, significant
 from servmodel.intensity import IntensityPanel, merge_covariates, read_panel
 from servmodel.results import HausmanResult, PanelResult
 from servmodel.results.text import fit_lines
@@ -82,24 +82,6 @@ def _check_out(out: Path, names: list[str]) -> None:
     check_outputs_in(out, names, "--out")
 
 
-def _fmt(value: float, digits: int = 4) -> str:
-    """A number with ``digits`` significant digits (small coefficients keep their
-    precision: -0.001032 rather than -0.0010)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "."
-    return f"{value:.{digits}g}"
-
-
-def _t(t: float) -> str:
-    return "." if t is None or math.isnan(t) else f"{t:.2f}"
-
-
-def _p(p: float) -> str:
-    if p is None or math.isnan(p):
-        return "."
-    return "<0.001" if p < 1e-3 else f"{p:.3f}"
-
-
 def print_result(result: PanelResult, level: float) -> None:
     """Print one model: fit statistics, coefficient table, notes."""
     # every text from the data or the spec is escaped: rich would read "C(industry)[c10]"
@@ -120,15 +102,16 @@ def print_result(result: PanelResult, level: float) -> None:
     stat = "t" if result.inference.distribution == "t" else "z"
     for col in ("estimate", "std. error", stat, "p", f"{pct} low", f"{pct} high"):
         coef.add_column(col, justify="right", no_wrap=True)
+    # significant digits: small coefficients keep their precision (-0.001032, not -0.0010)
     for r in result.tidy(level).itertuples(index=False):
         coef.add_row(
             escape(r.term),
-            _fmt(r.estimate),
-            _fmt(r.std_error),
-            _t(r.statistic),
-            _p(r.p_value),
-            _fmt(r.conf_low),
-            _fmt(r.conf_high),
+            significant(r.estimate),
+            significant(r.std_error),
+            fixed(r.statistic, 2),
+            pvalue(r.p_value, 3, MISSING),
+            significant(r.conf_low),
+            significant(r.conf_high),
         )
     console.print(coef)
     for note in result.notes:
@@ -213,14 +196,16 @@ def print_hausman(result: HausmanResult) -> None:
         "uncorrelated with the regressors)"
     )
     console.print(
-        f"chi2({result.df}) = {result.statistic:.3f}    p = {_p(result.p_value)}", highlight=False
+        f"chi2({result.df}) = {result.statistic:.3f}    p = {pvalue(result.p_value, 3, MISSING)}",
+        highlight=False,
     )
     t = Table(box=None, header_style="bold", pad_edge=False, padding=(0, 1))
     t.add_column("term", overflow="fold")
     for col in ("b (FE)", "b (RE)", "difference", "s.e. of diff."):
         t.add_column(col, justify="right", no_wrap=True)
     for r in result.table().itertuples(index=False):
-        t.add_row(escape(r.term), _fmt(r.b_fe), _fmt(r.b_re), _fmt(r.difference), _fmt(r.std_error))
+        cells = (r.b_fe, r.b_re, r.difference, r.std_error)
+        t.add_row(escape(r.term), *(significant(v) for v in cells))
     console.print(t)
     for note in result.notes:
         console.print(f"[yellow]note:[/yellow] {escape(note)}", highlight=False)

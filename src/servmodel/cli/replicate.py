@@ -62,6 +62,7 @@ def replicate(
     )
     report = write_report(outputs, command)
     v = outputs.verdicts
+    assert v is not None  # every study run computes the verdicts
     console.rule("Claim robustness (supported / contradicted / inconclusive cells)")
     for claim, part in v.groupby("claim"):
         counts = part["verdict"].value_counts()

@@ -11,20 +11,19 @@ import pandas as pd
 import typer
 from rich import box
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from servmodel.cli._common import CovariatesOpt, PanelOpt, console, err_console
 from servmodel.errors import UsageError
-
-
-def _pct(x: float) -> str:
-    return "." if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.0%}"
-
-
-def _num(x: float) -> str:
-    return "." if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.3g}"
-
+from servmodel.format import percent, significant
 
 _SHORT = {
     "definition": "defin.",
@@ -55,7 +54,7 @@ class _Bar:
             disable=not enabled,
             transient=False,
         )
-        self.task = None
+        self.task: TaskID | None = None
 
     def __call__(self, done: int, total: int) -> None:
         if total == 0:
@@ -93,12 +92,12 @@ def print_sensitivity(result) -> None:
         t.add_row(
             escape(r.target),
             f"{r.specifications:,}",
-            _num(r.median),
-            _num(r.q25),
-            _num(r.q75),
-            f"{_pct(r.share_same_sign)} ({sign})",
-            _pct(r.share_significant),
-            _pct(r.share_significant_same_sign),
+            significant(r.median, 3),
+            significant(r.q25, 3),
+            significant(r.q75, 3),
+            f"{percent(r.share_same_sign)} ({sign})",
+            percent(r.share_significant),
+            percent(r.share_significant_same_sign),
         )
     console.print(t)
     console.print(
@@ -121,7 +120,7 @@ def print_sensitivity(result) -> None:
             d.add_row(
                 escape(str(target)),
                 *[
-                    _pct(shares.get(dim, math.nan))
+                    percent(shares.get(dim, math.nan))
                     for dim in (*result.varied, "interactions and residual")
                 ],
             )
@@ -419,6 +418,7 @@ def sensitivity_prior(
         wide = ps.comparison.pivot(
             index="parameter", columns="scale", values=["mean", "sd", "shift_sd"]
         )
+    assert result.idata is not None  # load_draws refuses a result without draws
     post = result.idata.posterior
     print_prior(ps, wide, int(post.sizes["chain"] * post.sizes["draw"]))
     paths = [write_table(ps.psens, target / f"{ps.name}_psens.csv")]

@@ -5,12 +5,16 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
 from servmodel.cli._common import err_console
 from servmodel.errors import UsageError
+from servmodel.report.options import DEFAULT_FIT
+
+if TYPE_CHECKING:
+    from servmodel.report.options import BayesStat, PanelStat
 
 _RANGE = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$")
 
@@ -278,8 +282,9 @@ def table(
     merged.update(parse_label_pairs(rename or []))
     pairs = tuple(merged.items())
     options = TableOptions(
-        stat=stat,
-        bayes_stat=bayes_stat,
+        # TableOptions checks both against their choices
+        stat=cast("PanelStat", stat),
+        bayes_stat=cast("BayesStat", bayes_stat),
         level=level,
         digits=digits,
         digits_mode="significant" if significant else "decimals",
@@ -289,7 +294,7 @@ def table(
         keep=tuple(keep or ()),
         drop=tuple(drop or ()),
         all_terms=all_terms,
-        **({"fit": _fit(fit)} if fit is not None else {}),
+        fit=_fit(fit) if fit is not None else DEFAULT_FIT,
         fe_rows=not no_fe_rows,
         titles=tuple(column) if column else None,
         spanners=tuple(_spanners(spanner or [])),

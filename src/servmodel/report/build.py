@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from servmodel.errors import UsageError
-from servmodel.report.numbers import integer, number, pvalue, rounds_to_zero, stars
+from servmodel.format import count, pvalue, rounds_to_zero, stars, table_number
 from servmodel.report.options import TableOptions
 from servmodel.report.sources import ModelEntry, entry_from_result, hidden_term
 from servmodel.report.table import Cell, Column, Panel, Row, Spanner, Table
@@ -306,11 +306,13 @@ def _coef_cells(entry: ModelEntry, row: Any, opts: TableOptions) -> tuple[Cell, 
     d, mode = opts.digits, opts.digits_mode
     if entry.family == "bayes":
         est = Cell(
-            number(row.estimate, d, mode), quantity="posterior_mean", value=float(row.estimate)
+            table_number(row.estimate, d, mode),
+            quantity="posterior_mean",
+            value=float(row.estimate),
         )
         if opts.bayes_stat == "sd":
             unc = Cell(
-                number(row.std_error, d, mode),
+                table_number(row.std_error, d, mode),
                 "()",
                 quantity="posterior_sd",
                 value=float(row.std_error),
@@ -319,18 +321,24 @@ def _coef_cells(entry: ModelEntry, row: Any, opts: TableOptions) -> tuple[Cell, 
             unc = _interval(row.conf_low, row.conf_high, d, mode, "credible_int")
         return est, unc
     est = Cell(
-        number(row.estimate, d, mode),
+        table_number(row.estimate, d, mode),
         stars=stars(row.p_value, opts.stars) if opts.stars else "",
         quantity="estimate",
         value=float(row.estimate),
     )
     if opts.stat == "se":
         unc = Cell(
-            number(row.std_error, d, mode), "()", quantity="std_error", value=float(row.std_error)
+            table_number(row.std_error, d, mode),
+            "()",
+            quantity="std_error",
+            value=float(row.std_error),
         )
     elif opts.stat == "t":
         unc = Cell(
-            number(row.statistic, d, mode), "()", quantity="statistic", value=float(row.statistic)
+            table_number(row.statistic, d, mode),
+            "()",
+            quantity="statistic",
+            value=float(row.statistic),
         )
     elif opts.stat == "p":
         unc = Cell(pvalue(row.p_value, d), "()", quantity="p_value", value=float(row.p_value))
@@ -340,7 +348,7 @@ def _coef_cells(entry: ModelEntry, row: Any, opts: TableOptions) -> tuple[Cell, 
 
 
 def _interval(low: float, high: float, d: int, mode: str, quantity: str) -> Cell:
-    lo, hi = number(low, d, mode), number(high, d, mode)  # type: ignore[arg-type]
+    lo, hi = table_number(low, d, mode), table_number(high, d, mode)  # type: ignore[arg-type]
     text = f"{lo}, {hi}" if lo and hi else ""
     return Cell(text, "[]", quantity=quantity, low=float(low), high=float(high))
 
@@ -354,26 +362,30 @@ def _fit_cell(entry: ModelEntry, key: str, opts: TableOptions) -> Cell:
     if value is None:
         return Cell()
     if key in ("nobs", "entities"):
-        return Cell(integer(value), quantity=key, value=float(value))
+        return Cell(count(value), quantity=key, value=float(value))
     if key == "clusters":
         counts = [n for _, n in value]
-        return Cell(" × ".join(integer(n) for n in counts), quantity=key, value=float(counts[0]))
+        return Cell(" × ".join(count(n) for n in counts), quantity=key, value=float(counts[0]))
     if key == "cov_type":
         text = str(value)
         return Cell(text[:1].upper() + text[1:], quantity=key)
     if key in ("r2_within", "r2_overall"):
         # R-squared reads in decimals whatever the coefficients' rounding
-        return Cell(number(value, opts.digits), quantity=key, value=float(value))
+        return Cell(table_number(value, opts.digits), quantity=key, value=float(value))
     if key == "elpd_loo":
         elpd, se = value
-        text = f"{number(elpd, 1)} ({number(se, 1)})" if math.isfinite(se) else number(elpd, 1)
+        text = (
+            f"{table_number(elpd, 1)} ({table_number(se, 1)})"
+            if math.isfinite(se)
+            else table_number(elpd, 1)
+        )
         return Cell(text, quantity=key, value=elpd, error=se)
     if key == "p_loo":
-        return Cell(number(value, 1), quantity=key, value=float(value))
+        return Cell(table_number(value, 1), quantity=key, value=float(value))
     if key == "max_rhat":
-        return Cell(number(value, 3), quantity=key, value=float(value))
+        return Cell(table_number(value, 3), quantity=key, value=float(value))
     if key == "min_ess":
-        return Cell(integer(value), quantity=key, value=float(value))
+        return Cell(count(value), quantity=key, value=float(value))
     raise AssertionError(key)  # pragma: no cover - TableOptions validates the keys
 
 

@@ -1,8 +1,10 @@
-"""Plain data tables (descriptive facts, diagnostics, comparisons) in LaTeX and Markdown.
+"""Plain data tables (descriptive facts, diagnostics, comparisons) from data frames.
 
 Coefficient tables go through :class:`~servmodel.report.TableBuilder`; the other tables of
-a study are data frames, written here in the same two formats with the same LaTeX
-conventions (booktabs, escaped text, minus signs for negative numbers).
+a study are data frames. :func:`frame_table` turns one into a :class:`~servmodel.report.Table`
+(no row labels, no column numbers, text left and numbers right), so it is written by the
+same renderers, with the same conventions (booktabs, escaped text, minus signs for negative
+numbers), in every format.
 """
 
 from __future__ import annotations
@@ -14,88 +16,79 @@ from pathlib import Path
 
 import pandas as pd
 
-from servmodel._fileio import atomic_open
-from servmodel.report.to_latex import escape, render_number_text
+from servmodel.format import frame_cell
+from servmodel.report.render import write
+from servmodel.report.table import Cell, Column, Panel, Row, Table
 
 
-def _format(value: object, digits: int) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, numbers.Integral):
-        return str(int(value))
-    if isinstance(value, numbers.Real):
-        return f"{float(value):.{digits}f}"
-    return str(value)
+def _value(value: object) -> float:
+    """The unrounded number behind a cell (NaN for text), for the long (CSV) layout."""
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return float(value)
+    return math.nan
 
 
-def frame_markdown(frame: pd.DataFrame, digits: int = 4) -> str:
-    """``frame`` as a GitHub Markdown table, numbers with ``digits`` decimals."""
-    cells = frame.map(lambda v: _format(v, digits)).astype(str)
-    header = [str(c) for c in frame.columns]
-    widths = [
-        max([len(h), *(len(x) for x in cells[c])])
-        for h, c in zip(header, cells.columns, strict=True)
-    ]
+def frame_table(
+    frame: pd.DataFrame,
+    caption: str = "",
+    label: str = "",
+    digits: int = 4,
+    notes: str = "",
+    bold: pd.DataFrame | None = None,
+) -> Table:
+    """``frame`` as a data :class:`~servmodel.report.Table`.
+
+    Parameters
+    ----------
+    frame
+        The cells: one table row per frame row, one column per frame column (its name the
+        heading). Numeric columns are right-aligned and typeset as numbers, others
+        left-aligned and set as text.
+    caption, label
+        Title (LaTeX caption, Markdown heading) and cross-reference label.
+    digits
+        Decimals of the real numbers (see :func:`servmodel.format.frame_cell`).
+    notes
+        A note below the table.
+    bold
+        Booleans of ``frame``'s shape: the cells to print in bold.
+
+    Returns
+    -------
+    Table
+        With ``stub=False`` and ``numbered=False``.
+    """
     numeric = [pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns]
-
-    def line(values: list[str]) -> str:
-        return (
-            "| "
-            + " | ".join(
-                v.rjust(w) if num else v.ljust(w)
-                for v, w, num in zip(values, widths, numeric, strict=True)
-            )
-            + " |"
-        )
-
-    rule = (
-        "|"
-        + "|".join(
-            ("-" * (w + 1) + ":") if num else (":" + "-" * (w + 1))
-            for w, num in zip(widths, numeric, strict=True)
-        )
-        + "|"
+    columns = tuple(
+        Column(str(c), j + 1, "", (), "right" if num else "left")
+        for j, (c, num) in enumerate(zip(frame.columns, numeric, strict=True))
     )
-    rows = [line(header), rule] + [line(list(r)) for r in cells.itertuples(index=False)]
-    return "\n".join(rows)
-
-
-def frame_latex(
-    frame: pd.DataFrame, caption: str = "", label: str = "", digits: int = 4, notes: str = ""
-) -> str:
-    """``frame`` as a LaTeX ``table`` float (needs booktabs and threeparttable)."""
-    numeric = [pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns]
-    align = "".join("r" if num else "l" for num in numeric)
-    out = ["\\begin{table}[!htbp]", "\\centering", "\\begin{threeparttable}"]
-    if caption:
-        out.append(f"\\caption{{{escape(caption)}}}")
-        if label:
-            out.append(f"\\label{{{label}}}")
-    out += [
-        f"\\begin{{tabular}}{{@{{}}{align}@{{}}}}",
-        "\\toprule",
-        " & ".join(escape(str(c)) for c in frame.columns) + r" \\",
-        "\\midrule",
-    ]
-    for row in frame.itertuples(index=False):
-        cells = [
-            render_number_text(_format(v, digits)) if num else escape(_format(v, digits))
-            for v, num in zip(row, numeric, strict=True)
-        ]
-        out.append(" & ".join(cells) + r" \\")
-    out += ["\\bottomrule", "\\end{tabular}"]
-    if notes:
-        out += [
-            "\\begin{tablenotes}[flushleft]",
-            "\\footnotesize",
-            "\\setlength\\labelsep{0pt}",
-            f"\\item[]\\textit{{Notes:}} {escape(notes)}",
-            "\\end{tablenotes}",
-        ]
-    out += ["\\end{threeparttable}", "\\end{table}"]
-    return "\n".join(out) + "\n"
+    strong = (
+        bold.to_numpy(dtype=bool)
+        if bold is not None
+        else [[False] * len(frame.columns)] * len(frame)
+    )
+    rows = []
+    for i, (values, marks) in enumerate(zip(frame.itertuples(index=False), strong, strict=True)):
+        cells = tuple(
+            Cell(
+                frame_cell(v, digits),
+                quantity="value" if num else "text",
+                value=_value(v) if num else math.nan,
+                strong=bool(s),
+            )
+            for v, num, s in zip(values, numeric, marks, strict=True)
+        )
+        rows.append(Row("", cells, "data", term=str(i + 1)))
+    return Table(
+        columns=columns,
+        panels=(Panel("", tuple(rows)),),
+        title=caption,
+        label=label,
+        notes=(notes,) if notes else (),
+        numbered=False,
+        stub=False,
+    )
 
 
 def write_frame_table(
@@ -106,16 +99,12 @@ def write_frame_table(
     digits: int = 4,
     notes: str = "",
 ) -> tuple[Path, Path]:
-    """Write ``STEM.tex`` and ``STEM.md`` (atomically) and return both paths."""
+    """Write ``frame`` to ``STEM.tex`` and ``STEM.md`` (atomically); return both paths.
+
+    See :func:`frame_table` for the parameters.
+    """
     stem = Path(stem)
-    tex, md = stem.with_suffix(".tex"), stem.with_suffix(".md")
-    with atomic_open(tex) as handle:
-        handle.write(frame_latex(frame, caption, label, digits, notes))
-    with atomic_open(md) as handle:
-        text = frame_markdown(frame, digits)
-        if caption:
-            text = f"**{caption}**\n\n{text}"
-        if notes:
-            text += f"\n\n{notes}"
-        handle.write(text + "\n")
+    table = frame_table(frame, caption, label, digits, notes)
+    tex = write(table, stem.with_suffix(".tex"), "latex")
+    md = write(table, stem.with_suffix(".md"), "markdown")
     return tex, md

@@ -13,6 +13,7 @@ from itertools import pairwise
 from typing import Literal
 
 from servmodel.errors import UsageError
+from servmodel.format import DigitsMode
 from servmodel.options import allowed, validate_choice
 
 TableFormat = Literal["latex", "markdown", "html", "csv", "docx"]
@@ -21,7 +22,6 @@ TableFormat = Literal["latex", "markdown", "html", "csv", "docx"]
 PanelStat = Literal["se", "t", "p", "ci"]
 # What sits below a Bayesian posterior mean: the credible interval or the posterior sd.
 BayesStat = Literal["ci", "sd"]
-DigitsMode = Literal["decimals", "significant"]
 FitKey = Literal[
     "estimator",
     "dependent",

@@ -1,6 +1,7 @@
 """What a table reads from a saved result: its ``tidy()`` frame and a few fit facts.
 
-This is the only module of :mod:`servmodel.report` that knows the result types; everything
+This is the only module of :mod:`servmodel.report` that reads results; it knows them by the
+protocols :class:`PanelSource` and :class:`BayesSource` (what a table needs), and everything
 downstream sees :class:`ModelEntry`, so a new estimator family needs one adapter here.
 """
 
@@ -10,17 +11,19 @@ import json
 import math
 import os
 import re
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, Protocol, runtime_checkable
 
 import pandas as pd
 
 from servmodel.errors import ResultError, UsageError
+from servmodel.results.bayes_info import BayesDiagnostics, BayesInfo, CheckResult
+from servmodel.results.stats import FitStats, SampleInfo
 from servmodel.results.tidy import TIDY_COLUMNS
+from servmodel.spec import ModelSpec
 
 Family = Literal["panel", "bayes"]
 
@@ -105,10 +108,45 @@ class ModelEntry:
         return tuple(self.coefs["term"])
 
 
-def _panel_entry(result: Any, level: float) -> ModelEntry:
+@runtime_checkable
+class PanelSource(Protocol):
+    """What a table reads from a frequentist panel result
+    (:class:`~servmodel.results.PanelResult`)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def spec(self) -> ModelSpec: ...
+    @property
+    def fit(self) -> FitStats: ...
+    @property
+    def sample(self) -> SampleInfo: ...
+    def tidy(self, level: float = 0.95) -> pd.DataFrame: ...
+
+
+@runtime_checkable
+class BayesSource(Protocol):
+    """What a table reads from a Bayesian result
+    (:class:`~servmodel.results.bayes.BayesResult`, with or without draws)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def spec(self) -> ModelSpec: ...
+    @property
+    def summary(self) -> pd.DataFrame: ...
+    @property
+    def diagnostics(self) -> BayesDiagnostics: ...
+    @property
+    def info(self) -> BayesInfo: ...
+    def tidy(self) -> pd.DataFrame: ...
+
+
+def _panel_entry(result: PanelSource, level: float) -> ModelEntry:
     fit = result.fit
     spec = result.spec
     opts = spec.frequentist
+    assert opts is not None  # a panel result's spec has a [frequentist] section
     effects = opts.effects if opts.estimator == "fe" else None
     year_dummies = "C(year)" in spec.formula.replace(" ", "")
     if opts.estimator == "fd":
@@ -138,11 +176,11 @@ def _panel_entry(result: Any, level: float) -> ModelEntry:
     )
 
 
-def _bayes_label(info: Mapping[str, Any], spec: Mapping[str, Any]) -> tuple[str, str]:
-    bayes = spec.get("bayes", {}) if isinstance(spec, Mapping) else {}
-    family = info.get("family", bayes.get("family", ""))
-    zeros = info.get("zeros", bayes.get("zeros", ""))
-    measure = info.get("measure", "")
+def _bayes_label(info: BayesInfo, spec: ModelSpec) -> tuple[str, str]:
+    bayes = spec.bayes
+    family = info.family or (bayes.family if bayes is not None else "")
+    zeros = info.zeros or (bayes.zeros if bayes is not None else "")
+    measure = info.measure or ""
     if family == "beta":
         what = {"hurdle": "hurdle Beta", "censored": "censored Beta"}.get(zeros, "Beta")
         dependent = f"{measure} (logit link)"
@@ -151,62 +189,58 @@ def _bayes_label(info: Mapping[str, Any], spec: Mapping[str, Any]) -> tuple[str,
         dependent = f"logit({measure})"
     else:
         what, dependent = str(family), str(measure)
-    pooled = bool(bayes) and not bayes.get("intercepts", True)
+    pooled = bayes is not None and not bayes.intercepts
     return (f"Bayes{' (pooled)' if pooled else ''}, {what}", dependent)
 
 
-def _worst(
-    diagnostics: Mapping[str, Any], key: str, summary: pd.DataFrame, col: str, pick: str
-) -> float | None:
-    entry = diagnostics.get(key) if isinstance(diagnostics, Mapping) else None
-    if isinstance(entry, Mapping) and entry.get("value") is not None:
-        return float(entry["value"])
+def _worst(check: CheckResult | None, summary: pd.DataFrame, col: str, pick: str) -> float | None:
+    # NaN is how a file stores a value that could not be computed: read the summary then
+    if check is not None and not math.isnan(check.value):
+        return float(check.value)
     if col in summary.columns and summary[col].notna().any():
         values = summary[col].astype(float)
         return float(values.max() if pick == "max" else values.min())
     return None
 
 
-def _bayes_entry(result: Any) -> ModelEntry:
+def _bayes_entry(result: BayesSource) -> ModelEntry:
     info = result.info
     summary = result.summary
     estimator, dependent = _bayes_label(info, result.spec)
     facts: dict[str, Any] = {}
-    if info.get("n_obs") is not None:
-        facts["nobs"] = int(info["n_obs"])
-    loo = info.get("loo") or {}
-    if loo.get("elpd") is not None:
-        facts["elpd_loo"] = (float(loo["elpd"]), float(loo.get("se", math.nan)))
-    if loo.get("p") is not None:
-        facts["p_loo"] = float(loo["p"])
+    if info.n_obs is not None:
+        facts["nobs"] = int(info.n_obs)
+    loo = info.loo
+    if loo is not None and not math.isnan(loo.elpd):
+        facts["elpd_loo"] = (float(loo.elpd), float(loo.se))
+    if loo is not None and not math.isnan(loo.p):
+        facts["p_loo"] = float(loo.p)
     # the worst value over every parameter the sampler drew (the convergence checks'),
     # not only over the rows shown: a table must not hide a failed chain
-    rhat = _worst(result.diagnostics, "r_hat", summary, "r_hat", "max")
-    ess = _worst(result.diagnostics, "ess_bulk", summary, "ess_bulk", "min")
+    diagnostics = result.diagnostics
+    rhat = _worst(diagnostics.r_hat, summary, "r_hat", "max")
+    ess = _worst(diagnostics.ess_bulk, summary, "ess_bulk", "min")
     if rhat is not None:
         facts["max_rhat"] = rhat
     if ess is not None:
         facts["min_ess"] = ess
-    interval = info.get("interval") or {}
-    converged = (
-        all(bool(v.get("passed", True)) for v in result.diagnostics.values())
-        if result.diagnostics
-        else None
-    )
+    interval = info.interval
+    stored = diagnostics.items()
+    converged = all(c.passed for _, c in stored) if stored else None
     return ModelEntry(
         name=result.name,
         family="bayes",
         coefs=result.tidy(),
         estimator=estimator,
         dependent=dependent,
-        definition=str(info.get("definition", "")),
+        definition=info.definition or "",
         facts=facts,
-        interval=(str(interval.get("kind", "eti")), float(interval.get("level", 0.95))),
+        interval=(interval.kind, interval.level) if interval is not None else ("eti", 0.95),
         converged=converged,
     )
 
 
-def entry_from_result(result: Any, level: float = 0.95, source: str = "") -> ModelEntry:
+def entry_from_result(result: object, level: float = 0.95, source: str = "") -> ModelEntry:
     """Turn a panel or Bayesian result into a :class:`ModelEntry`.
 
     Parameters
@@ -219,15 +253,12 @@ def entry_from_result(result: Any, level: float = 0.95, source: str = "") -> Mod
     source
         Where the result came from, for messages.
     """
-    from servmodel.results.panel import PanelResult
-
     if isinstance(result, ModelEntry):
         return result
-    if isinstance(result, PanelResult):
+    # by what a result offers, so the Bayesian result's module (ArviZ) is never imported
+    if isinstance(result, PanelSource):
         return _panel_entry(result, level)
-    # the Bayesian module imports ArviZ (seconds); a Bayesian result has loaded it already
-    bayes = sys.modules.get("servmodel.results.bayes")
-    if bayes is not None and isinstance(result, bayes.BayesResult):
+    if isinstance(result, BayesSource):
         return _bayes_entry(result)
     where = f"{source}: " if source else ""
     raise UsageError(

@@ -3,6 +3,10 @@
 A :class:`Table` holds columns (one per model position), optional spanners above them, one
 or more panels (stacked Panel A / Panel B), and notes. Each cell keeps its number(s) beside
 the rounded text, so a renderer only adds markup and the CSV output can give both.
+
+The same class holds a plain data table (a data frame's rows, see
+:func:`servmodel.report.frame.frame_table`): no row labels (``stub=False``), no column
+numbers, each column aligned on its own (text left, numbers right).
 """
 
 from __future__ import annotations
@@ -13,8 +17,12 @@ from typing import Literal
 
 import pandas as pd
 
-RowKind = Literal["estimate", "uncertainty", "indicator", "fit"]
+RowKind = Literal["estimate", "uncertainty", "indicator", "fit", "data"]
 Bracket = Literal["", "()", "[]"]
+Align = Literal["left", "center", "right"]
+# What a cell of words (not a number) shows: renderers set these as text, never as numbers
+# (no minus signs, words may wrap).
+TEXT_QUANTITIES: frozenset[str] = frozenset({"estimator", "dependent", "cov_type", "text"})
 
 # The long (tidy) layout of a table: one row per non-empty cell.
 CELL_COLUMNS: tuple[str, ...] = (
@@ -49,11 +57,14 @@ class Cell:
         Significance stars (panel estimates only).
     quantity
         What the cell shows: ``estimate``, ``std_error``, ``statistic``, ``p_value``,
-        ``conf_int``, ``posterior_mean``, ``posterior_sd``, ``credible_int`` or a fit key.
+        ``conf_int``, ``posterior_mean``, ``posterior_sd``, ``credible_int`` or a fit key;
+        in a data table ``value`` (a number) or ``text``.
     value, low, high
         The unrounded number, or the interval's ends (NaN where not applicable).
     error
         A standard error printed beside the value in the same cell (``elpd_loo (SE)``).
+    strong
+        Print the cell in bold, where the format has bold (a verdict to stand out).
     """
 
     text: str = ""
@@ -64,6 +75,7 @@ class Cell:
     low: float = math.nan
     high: float = math.nan
     error: float = math.nan
+    strong: bool = False
 
     @property
     def empty(self) -> bool:
@@ -90,10 +102,11 @@ class Row:
     cells
         One per column.
     kind
-        ``estimate``, ``uncertainty``, ``indicator`` (FE Yes/No) or ``fit``.
+        ``estimate``, ``uncertainty``, ``indicator`` (FE Yes/No), ``fit``, or ``data`` (a
+        row of a data table).
     term
         The row label the cells belong to (the estimate's label for its uncertainty row;
-        the fit key for fit rows), for the long layout.
+        the fit key for fit rows; the row number in a data table), for the long layout.
     terms
         Per column, the result's own term name behind the cell (empty where none).
     """
@@ -117,8 +130,8 @@ class Panel:
 
     @property
     def coefficient_rows(self) -> tuple[Row, ...]:
-        """Estimate and uncertainty rows."""
-        return tuple(r for r in self.rows if r.kind in ("estimate", "uncertainty"))
+        """The body above the summary: estimate and uncertainty rows, or data rows."""
+        return tuple(r for r in self.rows if r.kind in ("estimate", "uncertainty", "data"))
 
     @property
     def summary_rows(self) -> tuple[Row, ...]:
@@ -128,12 +141,17 @@ class Panel:
 
 @dataclass(frozen=True)
 class Column:
-    """A model position: its title, number and, per panel, the model in it."""
+    """A model position: its title, number and, per panel, the model in it.
+
+    In a data table a column is one of the frame's columns: ``models`` is empty and
+    ``align`` says how its cells line up.
+    """
 
     title: str
     number: int
     family: str
     models: tuple[str, ...]
+    align: Align = "center"
 
 
 @dataclass(frozen=True)
@@ -159,6 +177,9 @@ class Table:
         Sentences printed below the table (automatic notes first, then the user's).
     numbered
         Whether column numbers (1), (2), ... head the columns.
+    stub
+        Whether each row starts with its label (the coefficient tables); a data table has
+        no label column, its first column is data like the others.
     """
 
     columns: tuple[Column, ...]
@@ -168,6 +189,7 @@ class Table:
     label: str = ""
     notes: tuple[str, ...] = field(default=())
     numbered: bool = True
+    stub: bool = True
 
     @property
     def n_columns(self) -> int:
@@ -195,7 +217,7 @@ class Table:
                             "term": row.terms[j] if row.terms else "",
                             "kind": row.kind,
                             "column": col.number,
-                            "model": col.models[k],
+                            "model": col.models[k] if k < len(col.models) else "",
                             "quantity": cell.quantity,
                             "value": cell.value,
                             "low": cell.low,

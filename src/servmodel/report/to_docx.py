@@ -18,7 +18,7 @@ from docx.oxml.ns import qn
 from docx.shared import Inches, Pt
 from docx.table import _Cell
 
-from servmodel.report.table import Cell, Table
+from servmodel.report.table import TEXT_QUANTITIES, Cell, Table
 
 FONT = "Times New Roman"
 FONT_SIZE = Pt(10)
@@ -32,7 +32,12 @@ TEXT_WIDTH_IN = 6.3
 CHAR_IN = 0.075
 MIN_COLUMN_IN = 1.0
 # cells of words, which may wrap in a narrow column
-_WRAPPING = ("estimator", "dependent", "cov_type")
+_WRAPPING = TEXT_QUANTITIES
+_ALIGN = {
+    "left": WD_ALIGN_PARAGRAPH.LEFT,
+    "center": WD_ALIGN_PARAGRAPH.CENTER,
+    "right": WD_ALIGN_PARAGRAPH.RIGHT,
+}
 # children of w:tcPr that must follow w:tcBorders (schema order)
 _AFTER_BORDERS = (
     "w:shd",
@@ -74,7 +79,12 @@ def _rule(cells: list[_Cell], side: str, size: int) -> None:
 
 
 def _write(
-    cell: _Cell, text: str, align: WD_ALIGN_PARAGRAPH, italic: bool = False, superscript: str = ""
+    cell: _Cell,
+    text: str,
+    align: WD_ALIGN_PARAGRAPH,
+    italic: bool = False,
+    superscript: str = "",
+    bold: bool = False,
 ) -> None:
     par = cell.paragraphs[0]
     par.alignment = align
@@ -83,6 +93,8 @@ def _write(
     run = par.add_run(text)
     run.font.size = FONT_SIZE
     run.italic = italic
+    if bold:
+        run.bold = True
     if superscript:
         sup = par.add_run(superscript)
         sup.font.size = FONT_SIZE
@@ -96,15 +108,18 @@ def _unbreakable(cell: Cell) -> list[str]:
     return text.split() if cell.quantity in _WRAPPING else [text]
 
 
-def _column_widths(labels: list[str], columns: list[list[str]]) -> list[float]:
+def _column_widths(labels: list[str] | None, columns: list[list[str]]) -> list[float]:
     """Inches per column: every number fits on one line; the labels get what is left.
 
     ``columns`` holds the texts of each model column that must not wrap (numbers,
     intervals, titles of one word); words such as "Clustered by country" may wrap.
+    ``labels`` is ``None`` for a table without a label column.
     """
     data = [
         max(max((len(t) for t in col), default=0) * CHAR_IN + 0.2, MIN_COLUMN_IN) for col in columns
     ]
+    if labels is None:
+        return data
     room = max(TEXT_WIDTH_IN - sum(data), 1.2)
     label = min(max((len(t) for t in labels), default=0) * CHAR_IN + 0.2, room, 3.0)
     return [max(label, 1.2), *data]
@@ -166,25 +181,28 @@ def docx_bytes(table: Table) -> bytes:
         run.bold = True
         run.font.size = Pt(11)
     n = table.n_columns
+    # the first grid column holds the row labels; a data table has none
+    k = 1 if table.stub else 0
     head_rows = (1 if table.spanners else 0) + (1 if table.numbered else 0) + 1
     body = [(p, r) for p in table.panels for r in ((None, *p.rows) if p.title else p.rows)]
-    grid = doc.add_table(rows=head_rows + len(body), cols=n + 1)
+    grid = doc.add_table(rows=head_rows + len(body), cols=n + k)
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
     center, left = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT
+    aligns = [center if table.stub else _ALIGN[c.align] for c in table.columns]
     r = 0
     if table.spanners:
         cells = grid.rows[0].cells
         for sp in table.spanners:
-            merged = cells[sp.first + 1].merge(cells[sp.last + 1])
+            merged = cells[sp.first + k].merge(cells[sp.last + k])
             _write(merged, sp.label, center)
             _border(merged, "bottom", LIGHT)
         r += 1
     if table.numbered:
         for j in range(n):
-            _write(grid.rows[r].cells[j + 1], table.column_heading(j), center)
+            _write(grid.rows[r].cells[j + k], table.column_heading(j), center)
         r += 1
     for j, col in enumerate(table.columns):
-        _write(grid.rows[r].cells[j + 1], col.title, center)
+        _write(grid.rows[r].cells[j + k], col.title, aligns[j])
     _rule(list(grid.rows[0].cells), "top", HEAVY)
     _rule(list(grid.rows[r].cells), "bottom", LIGHT)
     r += 1
@@ -192,21 +210,22 @@ def docx_bytes(table: Table) -> bytes:
     for panel, row in body:
         cells = grid.rows[r].cells
         if row is None:  # a panel's title row, merged across the table
-            merged = cells[0].merge(cells[n])
+            merged = cells[0].merge(cells[n + k - 1])
             _write(merged, panel.title, left, italic=True)
             if previous_panel is not None:
                 _border(merged, "top", LIGHT)
         else:
             if row.kind in ("indicator", "fit") and row is panel.summary_rows[0]:
                 _rule(list(cells), "top", LIGHT)
-            _write(cells[0], row.label, left)
+            if table.stub:
+                _write(cells[0], row.label, left)
             for j, c in enumerate(row.cells):
-                _write(cells[j + 1], _value(c), center, superscript=c.stars)
+                _write(cells[j + k], _value(c), aligns[j], superscript=c.stars, bold=c.strong)
         previous_panel = panel
         r += 1
     _rule(list(grid.rows[len(grid.rows) - 1].cells), "bottom", HEAVY)
     # panel titles span the table and do not set the first column's width; words wrap
-    labels = [r.label for p in table.panels for r in p.rows]
+    labels = [r.label for p in table.panels for r in p.rows] if table.stub else None
     numbers = [
         [
             *c.title.split(),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import re
 
-from servmodel.report.table import Cell, Row, Table
+from servmodel.report.table import TEXT_QUANTITIES, Cell, Row, Table
 
 log = logging.getLogger("servmodel.report")
 
@@ -52,18 +52,19 @@ def escape(text: str) -> str:
 
 
 def render_number_text(text: str) -> str:
-    # a hyphen before a digit is a minus sign: typeset it as one
+    """``text`` escaped, with each hyphen before a digit typeset as a minus sign."""
     return _MINUS.sub("$-$", escape(text))
+
+
+_ALIGN = {"left": "l", "center": "c", "right": "r"}
 
 
 def _cell(cell: Cell) -> str:
     if cell.empty:
         return ""
-    text = (
-        render_number_text(cell.text)
-        if cell.quantity not in ("estimator", "dependent", "cov_type")
-        else escape(cell.text)
-    )
+    text = escape(cell.text) if cell.quantity in TEXT_QUANTITIES else render_number_text(cell.text)
+    if cell.strong:
+        text = f"\\textbf{{{text}}}"
     if cell.bracket:
         text = f"{cell.bracket[0]}{text}{cell.bracket[1]}"
     if cell.stars:
@@ -72,32 +73,42 @@ def _cell(cell: Cell) -> str:
     return text
 
 
-def _row(row: Row) -> str:
-    return " & ".join([escape(row.label), *(_cell(c) for c in row.cells)]) + r" \\"
+def _row(row: Row, stub: bool) -> str:
+    label = [escape(row.label)] if stub else []
+    return " & ".join([*label, *(_cell(c) for c in row.cells)]) + r" \\"
+
+
+def _colspec(table: Table) -> str:
+    if table.stub:
+        return f"@{{}}l*{{{table.n_columns}}}{{c}}"
+    # a data table: each column aligned on its own, no outer padding on either side
+    return "@{}" + "".join(_ALIGN[c.align] for c in table.columns) + "@{}"
 
 
 def _header(table: Table) -> list[str]:
     n = table.n_columns
+    lead = [""] if table.stub else []
     lines = []
     if table.spanners:
-        cells, rules, j = [""], [], 0
+        cells, rules, j = list(lead), [], 0
         for sp in table.spanners:
             cells += [""] * (sp.first - j)
             width = sp.last - sp.first + 1
             cells.append(f"\\multicolumn{{{width}}}{{c}}{{{escape(sp.label)}}}")
-            rules.append(f"\\cmidrule(lr){{{sp.first + 2}-{sp.last + 2}}}")
+            first, last = sp.first + 1 + len(lead), sp.last + 1 + len(lead)
+            rules.append(f"\\cmidrule(lr){{{first}-{last}}}")
             j = sp.last + 1
         cells += [""] * (n - j)
         lines += [" & ".join(cells) + r" \\", "".join(rules)]
     if table.numbered:
-        lines.append(" & ".join(["", *(table.column_heading(j) for j in range(n))]) + r" \\")
-    lines.append(" & ".join(["", *(escape(c.title) for c in table.columns)]) + r" \\")
+        lines.append(" & ".join([*lead, *(table.column_heading(j) for j in range(n))]) + r" \\")
+    lines.append(" & ".join([*lead, *(escape(c.title) for c in table.columns)]) + r" \\")
     return lines
 
 
 def render_latex(table: Table, standalone: bool = False) -> str:
     """The table as LaTeX (a ``table`` float, or a whole document with ``standalone``)."""
-    n = table.n_columns
+    width = table.n_columns + (1 if table.stub else 0)
     out = ["\\begin{table}[!htbp]", "\\centering", "\\begin{threeparttable}"]
     if table.title:
         out.append(f"\\caption{{{escape(table.title)}}}")
@@ -108,7 +119,7 @@ def render_latex(table: Table, standalone: bool = False) -> str:
         log.warning(
             "the LaTeX label %r needs a title (caption) to refer to; it was left out", table.label
         )
-    out.append(f"\\begin{{tabular}}{{@{{}}l*{{{n}}}{{c}}}}")
+    out.append(f"\\begin{{tabular}}{{{_colspec(table)}}}")
     out.append("\\toprule")
     out += _header(table)
     for k, panel in enumerate(table.panels):
@@ -117,15 +128,15 @@ def render_latex(table: Table, standalone: bool = False) -> str:
             if k:
                 out.append("\\addlinespace")
             out.append(
-                f"\\multicolumn{{{n + 1}}}{{@{{}}l}}{{\\textit{{{escape(panel.title)}}}}}"
+                f"\\multicolumn{{{width}}}{{@{{}}l}}{{\\textit{{{escape(panel.title)}}}}}"
                 r" \\"
             )
             out.append("\\addlinespace[0.3em]")
-        out += [_row(r) for r in panel.coefficient_rows]
+        out += [_row(r, table.stub) for r in panel.coefficient_rows]
         summary = panel.summary_rows
         if summary:
             out.append("\\midrule")
-            out += [_row(r) for r in summary]
+            out += [_row(r, table.stub) for r in summary]
     out.append("\\bottomrule")
     out.append("\\end{tabular}")
     if table.notes:
@@ -140,7 +151,7 @@ def render_latex(table: Table, standalone: bool = False) -> str:
     if not standalone:
         return body
     # a wide table (many models) gets a landscape page
-    page = "margin=2cm" + (",landscape" if n >= 6 else "")
+    page = "margin=2cm" + (",landscape" if table.n_columns >= 6 else "")
     return (
         "\\documentclass{article}\n"
         f"\\usepackage[{page}]{{geometry}}\n" + PREAMBLE + "\\pagestyle{empty}\n"

@@ -12,9 +12,10 @@ from __future__ import annotations
 import json
 import os
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import arviz as az
 import numpy as np
@@ -23,10 +24,55 @@ import xarray as xr
 
 from servmodel._fileio import atomic_path
 from servmodel.errors import ResultError
-from servmodel.results.serialize import FORMAT_TAG, FORMAT_VERSION, register_kind, save_payload
+from servmodel.results.bayes_info import (
+    BayesDiagnostics,
+    BayesInfo,
+    CheckResult,
+    CredibleInterval,
+    LooSummary,
+)
+from servmodel.results.codec import codec, decode, encode
+from servmodel.results.serialize import (
+    FORMAT_TAG,
+    FORMAT_VERSION,
+    decode_float,
+    encode_floats,
+    register_kind,
+    save_payload,
+)
 from servmodel.results.tidy import TIDY_COLUMNS
+from servmodel.spec import ModelSpec
+
+if TYPE_CHECKING:
+    from servmodel.spec.bayes import BayesOptions
 
 KIND = "bayes"
+
+__all__ = [
+    "BayesDiagnostics",
+    "BayesInfo",
+    "BayesResult",
+    "CheckResult",
+    "CredibleInterval",
+    "LooSummary",
+    "load_bayes",
+]
+
+
+def _summary_to_json(summary: pd.DataFrame) -> dict[str, list[Any]]:
+    return summary.to_dict(orient="list")
+
+
+def _summary_from_json(data: Mapping[str, Any]) -> pd.DataFrame:
+    summary = pd.DataFrame(data)
+    for col in summary.columns:
+        if col != "term":
+            summary[col] = [decode_float(v) for v in summary[col]]
+    return summary
+
+
+# the draws and rows live in the netCDF file, not in the JSON summary
+_UNSTORED = codec(stored=False)
 
 
 @dataclass(frozen=True, eq=False)
@@ -38,7 +84,8 @@ class BayesResult:
     name
         Model name (the spec's).
     spec
-        The spec as TOML-shaped data (``servmodel.spec.parse_spec`` rebuilds it).
+        The spec that was fit (stored as its TOML tables; read back with its source
+        ``<saved result>``).
     summary
         Tidy posterior summary plus ``r_hat``, ``ess_bulk``, ``ess_tail``.
     diagnostics
@@ -52,13 +99,16 @@ class BayesResult:
         The panel rows the model saw (for contrasts); ``None`` when read from JSON.
     """
 
+    # field order is the order of the keys in the JSON summary
     name: str
-    spec: dict[str, Any]
-    summary: pd.DataFrame
-    diagnostics: dict[str, Any]
-    info: dict[str, Any]
-    idata: az.InferenceData | None = field(default=None, repr=False)
-    rows: pd.DataFrame | None = field(default=None, repr=False)
+    spec: ModelSpec
+    summary: pd.DataFrame = field(
+        metadata=codec(encode=_summary_to_json, decode=_summary_from_json)
+    )
+    diagnostics: BayesDiagnostics = field(default_factory=BayesDiagnostics)
+    info: BayesInfo = field(default_factory=BayesInfo)
+    idata: az.InferenceData | None = field(default=None, repr=False, metadata=_UNSTORED)
+    rows: pd.DataFrame | None = field(default=None, repr=False, metadata=_UNSTORED)
 
     @property
     def family(self) -> str:
@@ -67,7 +117,14 @@ class BayesResult:
     @property
     def passed(self) -> bool:
         """True when every convergence check passed."""
-        return all(bool(v["passed"]) for v in self.diagnostics.values())
+        return self.diagnostics.passed
+
+    @property
+    def options(self) -> BayesOptions:
+        """The spec's ``[bayes]`` section: the model, its priors and sampler settings."""
+        if self.spec.bayes is None:
+            raise ResultError(f"{self.name}: its spec has no [bayes] section")
+        return self.spec.bayes
 
     def tidy(self) -> pd.DataFrame:
         """The coefficient table: term, estimate (posterior mean), std_error (posterior sd),
@@ -76,13 +133,9 @@ class BayesResult:
 
     # ------------------------------------------------------------------ saving
     def to_payload(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "spec": self.spec,
-            "summary": self.summary.to_dict(orient="list"),
-            "diagnostics": self.diagnostics,
-            "info": self.info,
-        }
+        """The JSON summary: name, spec, summary, diagnostics, info."""
+        payload: dict[str, Any] = encode(self)
+        return payload
 
     def save(self, path: str | os.PathLike[str]) -> tuple[Path, Path]:
         """Write ``PATH`` (netCDF, ``.nc``) and the JSON summary beside it.
@@ -107,19 +160,13 @@ class BayesResult:
                 "format": FORMAT_TAG,
                 "format_version": FORMAT_VERSION,
                 "kind": KIND,
-                "result": _json_safe(self.to_payload()),
+                "result": encode_floats(self.to_payload()),
             }
         )
         with atomic_path(nc) as tmp:
             _to_netcdf(idata, tmp)
         save_payload(KIND, self.to_payload(), js)
         return nc, js
-
-
-def _json_safe(value: Any) -> Any:
-    from servmodel.results.serialize import encode_floats
-
-    return encode_floats(value)
 
 
 def _rows_dataset(rows: pd.DataFrame) -> xr.Dataset:
@@ -137,10 +184,10 @@ def _rows_dataset(rows: pd.DataFrame) -> xr.Dataset:
 
 
 def _encoding(ds: xr.Dataset) -> dict[str, dict[str, Any]]:
-    enc = {}
+    enc: dict[str, dict[str, Any]] = {}
     for name, da in ds.data_vars.items():
         if da.dtype.kind in "fiub":
-            enc[name] = {"zlib": True, "complevel": 4, "shuffle": True}
+            enc[str(name)] = {"zlib": True, "complevel": 4, "shuffle": True}
     return enc
 
 
@@ -215,23 +262,11 @@ def load_bayes(path: str | os.PathLike[str]) -> BayesResult:
 
 
 def _from_payload(
-    payload: dict[str, Any], idata: az.InferenceData | None = None, rows: pd.DataFrame | None = None
+    payload: Mapping[str, Any],
+    idata: az.InferenceData | None = None,
+    rows: pd.DataFrame | None = None,
 ) -> BayesResult:
-    from servmodel.results.serialize import decode_float
-
-    summary = pd.DataFrame(payload["summary"])
-    for col in summary.columns:
-        if col != "term":
-            summary[col] = [decode_float(v) for v in summary[col]]
-    return BayesResult(
-        name=payload["name"],
-        spec=payload["spec"],
-        summary=summary,
-        diagnostics=payload["diagnostics"],
-        info=payload["info"],
-        idata=idata,
-        rows=rows,
-    )
+    return decode(BayesResult, payload, idata=idata, rows=rows)
 
 
 register_kind(KIND, _from_payload)

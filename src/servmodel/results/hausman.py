@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
-from servmodel.results.serialize import decode_float, register_kind, save_payload
+from servmodel.results.codec import Record
+from servmodel.results.serialize import register_kind, save_payload
+from servmodel.results.text import hausman_summary_text
 
 KIND = "hausman"
 
 
 @dataclass(frozen=True)
-class HausmanResult:
+class HausmanResult(Record):
     """Hausman (1978) test: H0 the effects are uncorrelated with the regressors.
 
     Attributes
@@ -72,34 +72,7 @@ class HausmanResult:
 
     def summary(self) -> str:
         """A plain-text summary: statistic, compared coefficients, notes."""
-        from servmodel.results.text import hausman_summary_text
-
         return hausman_summary_text(self)
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        out = dict(self.__dict__)
-        for k in ("terms", "b_fe", "b_re", "var_diff_diag", "notes"):
-            out[k] = list(out[k])
-        return out
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> HausmanResult:
-        """Inverse of :meth:`to_dict`."""
-        return cls(
-            fe_name=data["fe_name"],
-            re_name=data["re_name"],
-            terms=tuple(data["terms"]),
-            b_fe=tuple(decode_float(v) for v in data["b_fe"]),
-            b_re=tuple(decode_float(v) for v in data["b_re"]),
-            var_diff_diag=tuple(decode_float(v) for v in data["var_diff_diag"]),
-            statistic=decode_float(data["statistic"]),
-            df=int(data["df"]),
-            p_value=decode_float(data["p_value"]),
-            generalized_inverse=bool(data["generalized_inverse"]),
-            min_eigenvalue=decode_float(data["min_eigenvalue"]),
-            notes=tuple(data["notes"]),
-        )
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the test as JSON (atomically)."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -13,198 +12,18 @@ import numpy as np
 import pandas as pd
 
 from servmodel.errors import ResultError, ServmodelError
+from servmodel.results.codec import decode, encode
 from servmodel.results.serialize import decode_float, register_kind, save_payload
+from servmodel.results.stats import FitStats, SampleInfo, VarianceComponents
+from servmodel.results.text import panel_summary_text
 from servmodel.results.tidy import Inference, coefficient_table
 from servmodel.results.wald import WaldTest
 from servmodel.spec import ModelSpec, parse_spec
 
 KIND = "panel"
 
-
-@dataclass(frozen=True)
-class VarianceComponents:
-    """Random-effects variance components (Swamy-Arora).
-
-    Attributes
-    ----------
-    sigma2_effects, sigma2_idiosyncratic
-        Variances of the entity effect u_i and of the idiosyncratic error e_it.
-    rho
-        Share of the effect in the total error variance.
-    theta_min, theta_max
-        Range of the quasi-demeaning weight theta_i (one value in a balanced panel).
-    """
-
-    sigma2_effects: float
-    sigma2_idiosyncratic: float
-    rho: float
-    theta_min: float
-    theta_max: float
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return dict(self.__dict__)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> VarianceComponents:
-        """Inverse of :meth:`to_dict`."""
-        return cls(
-            **{
-                k: decode_float(data[k])
-                for k in ("sigma2_effects", "sigma2_idiosyncratic", "rho", "theta_min", "theta_max")
-            }
-        )
-
-
-@dataclass(frozen=True)
-class FitStats:
-    """Fit statistics of a panel model.
-
-    Attributes
-    ----------
-    estimator
-        Readable estimator name, e.g. ``Fixed effects (entity, year)``.
-    nobs, entities, periods
-        Observations used (entities for the between estimator; differences for first
-        differences), country x industry units, years.
-    clusters
-        ``(dimension, number of clusters)`` pairs; empty unless clustered.
-    r2, r2_within, r2_between, r2_overall
-        The estimator's own R-squared (on the data the estimator regresses: demeaned for
-        fixed effects, quasi-demeaned for random effects, means for between, differences for
-        first differences) and the within, between and overall R-squared of linearmodels:
-        1 - SSR / TSS of the model's coefficients applied to the demeaned data, the entity
-        means and the data. Unlike Stata's squared correlations these can be negative.
-    df_model, df_resid
-        Model and residual degrees of freedom, effects counted.
-    cov_type
-        The covariance estimator in words.
-    f_test
-        Joint test that all slopes are zero with the model's covariance (``None`` without
-        slopes).
-    variance_components
-        Random-effects variance components (``re`` and ``mundlak`` only).
-    """
-
-    estimator: str
-    nobs: int
-    entities: int
-    periods: int
-    clusters: tuple[tuple[str, int], ...]
-    r2: float
-    r2_within: float
-    r2_between: float
-    r2_overall: float
-    df_model: int
-    df_resid: int
-    cov_type: str
-    f_test: WaldTest | None = None
-    variance_components: VarianceComponents | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        out = {
-            k: v
-            for k, v in self.__dict__.items()
-            if k not in ("f_test", "variance_components", "clusters")
-        }
-        out["clusters"] = [list(c) for c in self.clusters]
-        out["f_test"] = None if self.f_test is None else self.f_test.to_dict()
-        vc = self.variance_components
-        out["variance_components"] = None if vc is None else vc.to_dict()
-        return out
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> FitStats:
-        """Inverse of :meth:`to_dict`."""
-        f = data["f_test"]
-        vc = data["variance_components"]
-        return cls(
-            estimator=data["estimator"],
-            nobs=int(data["nobs"]),
-            entities=int(data["entities"]),
-            periods=int(data["periods"]),
-            clusters=tuple((str(d), int(n)) for d, n in data["clusters"]),
-            r2=decode_float(data["r2"]),
-            r2_within=decode_float(data["r2_within"]),
-            r2_between=decode_float(data["r2_between"]),
-            r2_overall=decode_float(data["r2_overall"]),
-            df_model=int(data["df_model"]),
-            df_resid=int(data["df_resid"]),
-            cov_type=data["cov_type"],
-            f_test=None if f is None else _wald_from_dict(f),
-            variance_components=None if vc is None else VarianceComponents.from_dict(vc),
-        )
-
-
-def _wald_from_dict(data: Mapping[str, Any]) -> WaldTest:
-    return WaldTest(
-        data["name"],
-        tuple(data["terms"]),
-        decode_float(data["statistic"]),
-        int(data["df_num"]),
-        None if data["df_denom"] is None else float(data["df_denom"]),
-        decode_float(data["p_value"]),
-    )
-
-
-@dataclass(frozen=True)
-class SampleInfo:
-    """Which observations a model used and why others were left out.
-
-    Attributes
-    ----------
-    definition, measure
-        Producer-service definition and intensity measure.
-    dependent
-        The dependent variable as written in tables, e.g. ``log(direct)``.
-    countries, industries, years
-        What the estimation sample covers.
-    trend_origin
-        The year where ``trend`` is 0.
-    rows_selected
-        Panel rows matching the data selection, before any row was dropped.
-    dropped
-        ``(reason, rows)`` for each rule that removed rows (zeros under ``log``, missing
-        values, ...).
-    sample_id
-        Hash of the rows and values used; two results with equal ids used the same sample.
-    """
-
-    definition: str
-    measure: str
-    dependent: str
-    countries: tuple[str, ...]
-    industries: tuple[str, ...]
-    years: tuple[int, ...]
-    trend_origin: int
-    rows_selected: int
-    dropped: tuple[tuple[str, int], ...]
-    sample_id: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        out = dict(self.__dict__)
-        for k in ("countries", "industries", "years"):
-            out[k] = list(out[k])
-        out["dropped"] = [list(d) for d in self.dropped]
-        return out
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> SampleInfo:
-        """Inverse of :meth:`to_dict`."""
-        return cls(
-            definition=data["definition"],
-            measure=data["measure"],
-            dependent=data["dependent"],
-            countries=tuple(data["countries"]),
-            industries=tuple(data["industries"]),
-            years=tuple(int(y) for y in data["years"]),
-            trend_origin=int(data["trend_origin"]),
-            rows_selected=int(data["rows_selected"]),
-            dropped=tuple((str(r), int(n)) for r, n in data["dropped"]),
-            sample_id=data["sample_id"],
-        )
+# the records a panel result is built from, importable from here as before
+__all__ = ["FitStats", "PanelResult", "SampleInfo", "VarianceComponents"]
 
 
 class PanelResult:
@@ -379,8 +198,6 @@ class PanelResult:
 
     def summary(self, level: float = 0.95) -> str:
         """A plain-text summary (coefficients and fit statistics)."""
-        from servmodel.results.text import panel_summary_text
-
         return panel_summary_text(self, level)
 
     # --- persistence --------------------------------------------------------------------
@@ -392,10 +209,10 @@ class PanelResult:
             "terms": list(self._terms),
             "params": self._params.tolist(),
             "cov": self._cov.tolist(),
-            "inference": self._inference.to_dict(),
-            "fit": self._fit.to_dict(),
-            "sample": self._sample.to_dict(),
-            "tests": [t.to_dict() for t in self._tests],
+            "inference": encode(self._inference),
+            "fit": encode(self._fit),
+            "sample": encode(self._sample),
+            "tests": encode(self._tests),
             "notes": list(self._notes),
             "fingerprint": self._fingerprint,
             "versions": dict(self._versions),
@@ -408,18 +225,16 @@ class PanelResult:
             spec = parse_spec(data["spec"], source=data.get("spec_source", "<saved result>"))
         except ServmodelError as exc:
             raise ResultError(f"the saved spec is not valid: {exc}") from exc
-        inf = data["inference"]
+        k = len(data["terms"])
         return cls(
             spec=spec,
             terms=data["terms"],
             params=np.array([decode_float(v) for v in data["params"]]),
-            cov=np.array([[decode_float(v) for v in row] for row in data["cov"]]).reshape(
-                len(data["terms"]), len(data["terms"])
-            ),
-            inference=Inference(inf["distribution"], inf["df"]),
-            fit=FitStats.from_dict(data["fit"]),
-            sample=SampleInfo.from_dict(data["sample"]),
-            tests=[_wald_from_dict(t) for t in data["tests"]],
+            cov=np.array([[decode_float(v) for v in row] for row in data["cov"]]).reshape(k, k),
+            inference=decode(Inference, data["inference"]),
+            fit=decode(FitStats, data["fit"]),
+            sample=decode(SampleInfo, data["sample"]),
+            tests=[decode(WaldTest, t) for t in data["tests"]],
             notes=data["notes"],
             fingerprint=data["fingerprint"],
             versions=data["versions"],

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from servmodel.errors import UsageError
+from servmodel.results.codec import Record
 
 TIDY_COLUMNS: tuple[str, ...] = (
     "term",
@@ -29,7 +30,7 @@ TIDY_COLUMNS: tuple[str, ...] = (
 
 
 @dataclass(frozen=True)
-class Inference:
+class Inference(Record):
     """The reference distribution of the coefficient tests.
 
     Attributes
@@ -63,15 +64,6 @@ class Inference:
         """The two-sided critical value at confidence ``level``."""
         q = 0.5 + level / 2.0
         return float(stats.t.ppf(q, self.df) if self.distribution == "t" else stats.norm.ppf(q))
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {"distribution": self.distribution, "df": self.df}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Inference:
-        """Inverse of :meth:`to_dict`."""
-        return cls(data["distribution"], data["df"])
 
 
 def check_level(level: float) -> float:

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from scipy import stats
 
+from servmodel.results.codec import Record
 from servmodel.results.tidy import Inference
 
 
 @dataclass(frozen=True)
-class WaldTest:
+class WaldTest(Record):
     """A joint test that some coefficients are all zero.
 
     Attributes
@@ -44,29 +44,6 @@ class WaldTest:
         if self.df_denom is None:
             return f"chi2({self.df_num})"
         return f"F({self.df_num}, {self.df_denom:g})"
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {
-            "name": self.name,
-            "terms": list(self.terms),
-            "statistic": self.statistic,
-            "df_num": self.df_num,
-            "df_denom": self.df_denom,
-            "p_value": self.p_value,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> WaldTest:
-        """Inverse of :meth:`to_dict`."""
-        return cls(
-            data["name"],
-            tuple(data["terms"]),
-            data["statistic"],
-            data["df_num"],
-            data["df_denom"],
-            data["p_value"],
-        )
 
 
 def wald_test(

@@ -45,7 +45,6 @@ import xarray as xr
 from servmodel.errors import EstimationError, ResultError, SpecError, UsageError
 from servmodel.results.bayes import BayesResult
 from servmodel.sensitivity.grid import PriorPlan
-from servmodel.spec import parse_spec
 from servmodel.spec.bayes import SamplerSettings
 
 log = logging.getLogger(__name__)
@@ -87,8 +86,9 @@ def _model_of(result: BayesResult, scale: float = 1.0) -> Any:
             f"{result.name}: the result holds no data rows; open the .nc file "
             "written by `servmodel bayes`"
         )
-    spec = parse_spec(result.spec, source=f"{result.name}.nc")
-    opts = spec.bayes
+    # named as the file the draws came from, as messages about the rows say
+    spec = result.spec.replace(source=f"{result.name}.nc")
+    opts = result.options
     if scale != 1.0:
         opts = replace(opts, priors=opts.priors.scaled(scale))
     data = prepare_data(result.rows, spec.data.measure, spec.source, opts.zeros)
@@ -399,8 +399,7 @@ def prior_sensitivity(
 
 def _settings_of(result: BayesResult) -> SamplerSettings:
     """The settings the original fit ran with (command-line overrides included)."""
-    used = result.info.get("sampler")
-    if isinstance(used, dict):
-        return SamplerSettings(**used)
-    spec = parse_spec(result.spec, source=f"{result.name}.nc")
-    return spec.bayes.sampling
+    used = result.info.sampler
+    if used is not None:
+        return used
+    return result.options.sampling

@@ -14,7 +14,7 @@ import dataclasses
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from servmodel.errors import SpecError
 from servmodel.options import (
@@ -31,6 +31,10 @@ from servmodel.options import (
     allowed,
 )
 from servmodel.spec.formula_guard import check_formula_safety
+
+if TYPE_CHECKING:
+    # spec.bayes builds on this module's helpers, so it is imported for annotations only
+    from servmodel.spec.bayes import BayesOptions
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 GROUPS: tuple[str, ...] = allowed(CountryGroup)
@@ -408,7 +412,7 @@ class ModelSpec:
     formula: str = ""
     dependent: DependentSpec = field(default_factory=DependentSpec)
     frequentist: FrequentistOptions | None = None
-    bayes: Any = None
+    bayes: BayesOptions | None = None
     description: str = ""
     source: str = field(default="<memory>", compare=False)
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import pandas as pd
 
 from servmodel._fileio import atomic_open
-from servmodel.report.frame import frame_markdown
+from servmodel.report.render import render
 from servmodel.results.provenance import package_versions
 from servmodel.study.claims import CLAIMS, RULES
 from servmodel.study.descriptive import OECD_LABEL
@@ -25,10 +25,21 @@ CITATION = (
 )
 
 
+T = TypeVar("T")
+
+
+def _required(value: T | None, what: str) -> T:
+    """A study output that a section reads: the study fills it before the report."""
+    if value is None:
+        raise ValueError(f"the study has no {what}; run_study fills it before the report")
+    return value
+
+
 def _table(out: StudyOutputs, name: str) -> str:
     """The Markdown of the study table ``name``, linked to its LaTeX and Markdown files."""
     t = out.study_tables[name]
-    text = frame_markdown(t.markdown if t.markdown is not None else t.frame, t.digits)
+    # the report's own heading introduces the table: no caption, verdicts in bold
+    text = render(t.table(caption=False, emphasis=True), "markdown").rstrip("\n")
     files = [
         f"[{suffix}]({out.tables[f'{name}.{suffix}']})"
         for suffix in ("tex", "md")
@@ -38,7 +49,7 @@ def _table(out: StudyOutputs, name: str) -> str:
 
 
 def _sensitivity_section(out: StudyOutputs, add) -> None:
-    result = out.sensitivity
+    result = _required(out.sensitivity, "sensitivity grid")
     stats, grid = result.stats, result.grid
     dims = ", ".join(f"{d} ({len(grid.dimensions[d])})" for d in result.varied)
     add("## Sensitivity: the specification curve")
@@ -158,10 +169,10 @@ def expected_intensity_note(result: BayesResult) -> str:
     str
         One paragraph for the report.
     """
-    bayes = result.spec.get("bayes", {}) if isinstance(result.spec, dict) else {}
+    bayes = result.spec.bayes
     year_effect = (
         "including the economy x year effect"
-        if bayes.get("country_years")
+        if bayes is not None and bayes.country_years
         else "(this model has no economy x year effect)"
     )
     return (
@@ -314,7 +325,7 @@ def _prior_sensitivity_section(out: StudyOutputs, add) -> None:
     """The flagship's power-scaling verdicts and which parameters show prior-data conflict."""
     from servmodel.study.tables import top_level_sensitivity
 
-    ps = out.prior_sensitivity
+    ps = _required(out.prior_sensitivity, "prior sensitivity")
     result = out.bayes_results.get(ps.name)
     post = result.idata.posterior if result is not None and result.idata is not None else None
     n_draws = int(post.sizes["chain"] * post.sizes["draw"]) if post is not None else None
@@ -373,7 +384,7 @@ def write_report(out: StudyOutputs, command: str) -> Path:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             versions[name] = "not installed"
-    v = out.verdicts
+    v = _required(out.verdicts, "claim verdicts")
     counts = v["verdict"].value_counts()
     lines: list[str] = []
     add = lines.append
@@ -406,7 +417,7 @@ def write_report(out: StudyOutputs, command: str) -> Path:
     add("")
     add(
         f"World Input-Output Database, 2013 release: {CITATION} Every flow is rounded to a "
-        f"whole million US dollars; {len(out.panel.dropped)} country-industry-years with zero "
+        f"whole million US dollars; {len(_required(out.panel, 'panel').dropped)} country-industry-years with zero "
         "gross output are left out."
     )
     add("")
@@ -425,8 +436,8 @@ def write_report(out: StudyOutputs, command: str) -> Path:
     add("")
     add("Rules:")
     add("")
-    for c in CLAIMS:
-        add(f"- **{c}** ({CLAIMS[c]}): {RULES[c]}")
+    for claim in CLAIMS:
+        add(f"- **{claim}** ({CLAIMS[claim]}): {RULES[claim]}")
     add("")
     add(
         "The number behind each verdict (`data/claim_verdicts.csv` has all of them), for the "
@@ -440,7 +451,7 @@ def write_report(out: StudyOutputs, command: str) -> Path:
         flagship = next(iter(out.bayes_results.values()))
         add(
             f"Posterior probabilities from the flagship Bayesian model `{flagship.name}` "
-            f"({flagship.info['definition']} definition, {flagship.info['measure']} "
+            f"({flagship.info.definition} definition, {flagship.info.measure} "
             f"coefficient). {expected_intensity_note(flagship)}"
         )
         add("")
@@ -542,7 +553,7 @@ def write_report(out: StudyOutputs, command: str) -> Path:
         add("")
         add(_table(out, "loo_comparison"))
         add("")
-        add(loo_note(out.comparison.table, s.seed))
+        add(loo_note(_required(out.comparison, "model comparison").table, s.seed))
         add("")
         add(
             "Posterior contrasts of Korea's expected output-weighted manufacturing intensity "

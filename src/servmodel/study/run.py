@@ -30,8 +30,16 @@ from servmodel.study.evidence import MEASURES_FOR_CLAIMS, claim_verdicts, verdic
 from servmodel.study.tables import StudyTable
 
 if TYPE_CHECKING:
+    # the Bayesian and sensitivity stages import PyMC and ArviZ only when they run
+    from servmodel.bayes.claim_checks import ClaimChecks
+    from servmodel.bayes.compare import Comparison
+    from servmodel.bayes.contrasts import ContrastReport
+    from servmodel.decompose import Decomposition
     from servmodel.results.bayes import BayesResult
+    from servmodel.results.panel import PanelResult
     from servmodel.sensitivity.prior import PriorSensitivity
+    from servmodel.sensitivity.result import SensitivityResult
+    from servmodel.spec.bayes import SamplerSettings
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +71,9 @@ class StudySettings:
     def bayes_models(self) -> tuple[str, ...]:
         return QUICK_BAYES_MODELS if self.quick else BAYES_MODELS
 
-    def sampler(self, spec: ModelSpec):
+    def sampler(self, spec: ModelSpec) -> SamplerSettings:
+        """The sampler settings of the Bayesian ``spec`` in this run (seed, quick draws)."""
+        assert spec.bayes is not None  # the shipped Bayesian specs have a [bayes] section
         s = replace(spec.bayes.sampling, seed=self.seed)
         return replace(s, chains=2, draws=250, tune=250) if self.quick else s
 
@@ -78,15 +88,15 @@ class StudyOutputs:
     comparators: pd.DataFrame | None = None
     comparators_by_measure: dict[str, pd.DataFrame] = field(default_factory=dict)
     services_va: pd.DataFrame | None = None
-    decompositions: dict = field(default_factory=dict)
-    claim_checks: dict = field(default_factory=dict)
+    decompositions: dict[tuple[str, str], list[Decomposition]] = field(default_factory=dict)
+    claim_checks: dict[str, ClaimChecks] = field(default_factory=dict)
     ranks: pd.DataFrame | None = None
-    panel_results: dict = field(default_factory=dict)
-    bayes_results: dict = field(default_factory=dict)
-    comparison: object | None = None
-    contrast: object | None = None
-    prior_sensitivity: object | None = None
-    sensitivity: object | None = None
+    panel_results: dict[str, PanelResult] = field(default_factory=dict)
+    bayes_results: dict[str, BayesResult] = field(default_factory=dict)
+    comparison: Comparison | None = None
+    contrast: ContrastReport | None = None
+    prior_sensitivity: PriorSensitivity | None = None
+    sensitivity: SensitivityResult | None = None
     study_tables: dict[str, StudyTable] = field(default_factory=dict)
     figures: dict[str, Path] = field(default_factory=dict)
     tables: dict[str, Path] = field(default_factory=dict)
@@ -249,7 +259,7 @@ def _tables(out: StudyOutputs) -> None:
         if k in out.panel_results
     ]
     bayes = list(out.bayes_results.values())[:1]
-    models = [*panel, *bayes]
+    models: list[PanelResult | BayesResult] = [*panel, *bayes]
     terms = {t for r in models for t in r.tidy()["term"]}
     # the builder refuses labels and patterns that match nothing: pass only those that do
     drops = [p for p in (r"^C\(", r"^mean\(") if any(re.match(p, t) for t in terms)]
@@ -295,6 +305,8 @@ def _frame_tables(out: StudyOutputs) -> None:
     if out.panel_results:
         made.append(tables.panel_slopes(out.panel_results))
     if out.bayes_results:
+        # the Bayesian stages set the comparison and the contrasts with the results
+        assert out.comparison is not None and out.contrast is not None
         made += [
             tables.bayes_diagnostics(out.bayes_results),
             tables.flagship_terms(next(iter(out.bayes_results.values()))),
@@ -435,6 +447,7 @@ def _bayesian_stages(
 
     stage("posterior contrasts")
     spec = _shipped_spec(settings, flagship.name)
+    assert spec.bayes is not None and flagship.rows is not None
     data = prepare_data(flagship.rows, spec.data.measure, flagship.name, spec.bayes.zeros)
     last = int(data.frame["year"].max())
     rep = contrast(flagship.idata, spec.bayes, data, "KOR", ["MEX", "CHN", "oecd"], last)

@@ -11,10 +11,12 @@ import pandas as pd
 from servmodel.study.descriptive import FOCUS, OECD_LABEL
 
 if TYPE_CHECKING:
+    from servmodel.report.table import Table
     from servmodel.sensitivity.prior import PriorSensitivity
 
 DEFINITION_ORDER = ("kibs", "producer", "standard", "broad")
-BOLD = {"contradicted": "**contradicted**"}
+# verdicts the report prints in bold
+BOLD = frozenset({"contradicted"})
 CONFLICT = "prior-data conflict"
 # the comparison's columns as the report names them (the CSV keeps compare_models' names)
 LOO_LABELS = {"weight": "stacking weight", "weight_pbma": "pseudo-BMA+ weight"}
@@ -34,15 +36,37 @@ class StudyTable:
         The cells.
     digits
         Decimals of the numbers.
-    markdown
-        A variant of ``frame`` for Markdown (emphasis), when it differs.
+    bold
+        Booleans of ``frame``'s shape: the cells the report prints in bold (the table
+        files print none), or ``None``.
     """
 
     name: str
     caption: str
     frame: pd.DataFrame
     digits: int = 4
-    markdown: pd.DataFrame | None = None
+    bold: pd.DataFrame | None = None
+
+    def table(self, caption: bool = True, emphasis: bool = False) -> Table:
+        """The frame as a data :class:`~servmodel.report.Table`.
+
+        Parameters
+        ----------
+        caption
+            Give the table its caption and cross-reference label (``tab:NAME``, dashes for
+            underscores); without, the bare table (as the report embeds it).
+        emphasis
+            Print the :attr:`bold` cells in bold.
+        """
+        from servmodel.report.frame import frame_table
+
+        return frame_table(
+            self.frame,
+            self.caption if caption else "",
+            f"tab:{self.name.replace('_', '-')}" if caption else "",
+            self.digits,
+            bold=self.bold if emphasis else None,
+        )
 
 
 def claim_matrix(verdicts: pd.DataFrame) -> pd.DataFrame:
@@ -57,15 +81,18 @@ def claim_matrix(verdicts: pd.DataFrame) -> pd.DataFrame:
 
 
 def claim_matrix_table(verdicts: pd.DataFrame) -> StudyTable:
-    """The claim robustness matrix; contradicted cells in bold in Markdown."""
+    """The claim robustness matrix; contradicted cells in bold in the report."""
     frame = claim_matrix(verdicts)
     defs = [c for c in frame.columns if c not in ("measure", "claim")]
-    bold = frame.assign(**{d: frame[d].map(lambda s: BOLD.get(s, s)) for d in defs})
+    bold = pd.DataFrame(
+        {c: frame[c].isin(BOLD) if c in defs else False for c in frame.columns},
+        index=frame.index,
+    )
     return StudyTable(
         "claim_matrix",
         "Claim robustness matrix: verdict per claim, measure and producer-service definition",
         frame,
-        markdown=bold,
+        bold=bold,
     )
 
 
@@ -192,16 +219,16 @@ def bayes_diagnostics(bayes_results: dict) -> StudyTable:
     """Fit and convergence of each Bayesian model."""
     rows = []
     for name, res in bayes_results.items():
-        d, loo = res.diagnostics, res.info["loo"]
+        d, loo = res.diagnostics, res.info.loo
         rows.append(
             {
                 "model": name,
-                "elpd_loo": loo["elpd"],
-                "SE": loo["se"],
-                "p_loo": loo["p"],
-                "max R-hat": d["r_hat"]["value"],
-                "min bulk ESS": round(d["ess_bulk"]["value"]),
-                "divergences": int(d["divergences"]["value"]),
+                "elpd_loo": loo.elpd,
+                "SE": loo.se,
+                "p_loo": loo.p,
+                "max R-hat": d.r_hat.value,
+                "min bulk ESS": round(d.ess_bulk.value),
+                "divergences": int(d.divergences.value),
                 "checks": "pass" if res.passed else "FAIL",
             }
         )
@@ -214,7 +241,7 @@ def flagship_terms(result) -> StudyTable:
     """The flagship's population-level terms and Korea's own effects."""
     t = result.summary
     keep = t[~t["term"].str.contains(r"\[") | t["term"].str.contains(r"\[KOR")]
-    level = result.info["interval"]["level"]
+    level = result.info.interval.level
     frame = keep[
         ["term", "estimate", "std_error", "conf_low", "conf_high", "r_hat", "ess_bulk"]
     ].rename(
@@ -279,7 +306,7 @@ def top_level_sensitivity(ps: PriorSensitivity) -> pd.DataFrame:
 
 def prior_sensitivity(ps: PriorSensitivity) -> StudyTable:
     """Power-scaling prior and likelihood sensitivity and the verdict per top-level
-    parameter; prior-data conflict in bold in Markdown.
+    parameter; prior-data conflict in bold in the report.
 
     Parameters
     ----------
@@ -293,7 +320,8 @@ def prior_sensitivity(ps: PriorSensitivity) -> StudyTable:
         ``prior_sensitivity``.
     """
     frame = top_level_sensitivity(ps)
-    bold = frame.assign(verdict=frame["verdict"].map(lambda v: f"**{v}**" if v == CONFLICT else v))
+    bold = pd.DataFrame(False, index=frame.index, columns=frame.columns)
+    bold["verdict"] = frame["verdict"] == CONFLICT
     return StudyTable(
         "prior_sensitivity",
         f"Prior sensitivity of {ps.name}: power-scaling "
@@ -301,7 +329,7 @@ def prior_sensitivity(ps: PriorSensitivity) -> StudyTable:
         f"{ps.threshold:g} or more)",
         frame,
         digits=3,
-        markdown=bold,
+        bold=bold,
     )
 
 
