@@ -14,13 +14,17 @@ from servmodel.frequentist.design import _STATELESS, _model_matrix
 from tests.frequentist.helpers import make_spec, toy_panel
 
 
-@pytest.mark.parametrize("formula", [
-    "a + b + a:b",
-    "0 + a:b:c",
-    "a*b + c",
-    "log(c) + a",          # stateless transform: cached, evaluated by formulaic
-    "center(a) + b",       # stateful (the mean of a): never cached
-])
+@pytest.mark.parametrize(
+    "formula",
+    [
+        "a + b + a:b",
+        "0 + a:b:c",
+        "a*b + c",
+        "log(c) + a",  # element-wise transform: cached, evaluated by the plan
+        "exp(a):b + log2(c)",
+        "center(a) + b",  # stateful (the mean of a): never cached
+    ],
+)
 def test_cached_evaluation_equals_formulaic(formula):
     rng = np.random.default_rng(7)
     first = {v: rng.uniform(1, 2, 50) for v in ("a", "b", "c")}
@@ -33,6 +37,17 @@ def test_cached_evaluation_equals_formulaic(formula):
     np.testing.assert_allclose(x, np.asarray(ref), rtol=1e-15)
 
 
+def test_cached_transform_giving_nan_is_refused_by_formulaic():
+    """A transform outside its domain gives formulaic's own error, cached or not."""
+    rng = np.random.default_rng(3)
+    _model_matrix("log(c) + a", {"a": rng.uniform(1, 2, 20), "c": rng.uniform(1, 2, 20)}, 20)
+    c = rng.uniform(1, 2, 20)
+    c[4] = -1.0
+    # build_design evaluates formulas with NumPy's warnings off
+    with np.errstate(all="ignore"), pytest.raises(ValueError, match="contains null values"):
+        _model_matrix("log(c) + a", {"a": rng.uniform(1, 2, 20), "c": c}, 20)
+
+
 def test_infinite_regressor_is_refused():
     out = np.full(150, 100.0)
     out[[3, 9]] = 0.0
@@ -41,20 +56,34 @@ def test_infinite_regressor_is_refused():
         fit(make_spec("log(output) + trend", "pooled"), toy_panel(y, output=out))
 
 
-@pytest.mark.parametrize(("dependent", "label", "transform"), [
-    ({"transform": "level"}, "share_intermediate", lambda v: v),
-    ({"transform": "log", "zeros": "drop"}, "log(share_intermediate)", np.log),
-    ({"transform": "log", "zeros": "offset", "offset": 0.001},
-     "log(share_intermediate + 0.001)", lambda v: np.log(v + 0.001)),
-    ({"transform": "logit", "zeros": "drop"}, "logit(share_intermediate)",
-     lambda v: np.log(v / (1 - v))),
-    ({"transform": "logit", "zeros": "offset", "offset": 0.001},
-     "logit(share_intermediate + 0.001)", lambda v: np.log((v + 0.001) / (1 - v + 0.001))),
-])
+@pytest.mark.parametrize(
+    ("dependent", "label", "transform"),
+    [
+        ({"transform": "level"}, "share_intermediate", lambda v: v),
+        ({"transform": "log", "zeros": "drop"}, "log(share_intermediate)", np.log),
+        (
+            {"transform": "log", "zeros": "offset", "offset": 0.001},
+            "log(share_intermediate + 0.001)",
+            lambda v: np.log(v + 0.001),
+        ),
+        (
+            {"transform": "logit", "zeros": "drop"},
+            "logit(share_intermediate)",
+            lambda v: np.log(v / (1 - v)),
+        ),
+        (
+            {"transform": "logit", "zeros": "offset", "offset": 0.001},
+            "logit(share_intermediate + 0.001)",
+            lambda v: np.log((v + 0.001) / (1 - v + 0.001)),
+        ),
+    ],
+)
 def test_dependent_transforms(wiod_panel, dependent, label, transform):
     """An intercept-only model estimates the mean of the transformed measure."""
-    res = fit(make_spec("1", "pooled", dependent=dependent,
-                        data={"measure": "share_intermediate"}), wiod_panel)
+    res = fit(
+        make_spec("1", "pooled", dependent=dependent, data={"measure": "share_intermediate"}),
+        wiod_panel,
+    )
     f = wiod_panel.frame
     v = f.loc[f["definition"] == "standard", "share_intermediate"].dropna().to_numpy()
     n_missing = int(f.loc[f["definition"] == "standard", "share_intermediate"].isna().sum())

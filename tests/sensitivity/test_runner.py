@@ -23,8 +23,9 @@ def reference(wiod_panel):
 
 def _same(a: pd.DataFrame, b: pd.DataFrame) -> None:
     cols = ["spec_id", "estimate", "std_error", "p_value", "nobs"]
-    pd.testing.assert_frame_equal(a[cols].reset_index(drop=True),
-                                  b[cols].reset_index(drop=True), check_exact=True)
+    pd.testing.assert_frame_equal(
+        a[cols].reset_index(drop=True), b[cols].reset_index(drop=True), check_exact=True
+    )
 
 
 def test_small_grid_counts(wiod_panel, reference):
@@ -38,8 +39,7 @@ def test_small_grid_counts(wiod_panel, reference):
     assert set(result.skipped()["stage"]) == {"grid"}
 
 
-def test_interrupted_run_resumes_where_it_stopped(wiod_panel, reference, tmp_path,
-                                                  monkeypatch):
+def test_interrupted_run_resumes_where_it_stopped(wiod_panel, reference, tmp_path, monkeypatch):
     import servmodel.sensitivity.runner as runner
 
     monkeypatch.setattr(runner, "BATCH_SIZE", 3)
@@ -52,7 +52,7 @@ def test_interrupted_run_resumes_where_it_stopped(wiod_panel, reference, tmp_pat
     with pytest.raises(Stop):
         run_grid(small_grid(), wiod_panel, cache_dir=cache, on_batch=stop_after_two)
     assert len(list(cache.glob("*.json"))) == 2
-    assert not list(cache.glob(".*.tmp"))   # nothing half-written
+    assert not list(cache.glob(".*.tmp"))  # nothing half-written
     resumed = run_grid(small_grid(), wiod_panel, cache_dir=cache)
     assert resumed.stats.cached == 6
     assert resumed.stats.computed == 14
@@ -66,7 +66,7 @@ def test_new_choice_computes_only_what_is_new(wiod_panel, tmp_path):
     first = run_grid(small_grid(), wiod_panel, cache_dir=cache)
     wider = run_grid(small_grid(transform=["log", "level"]), wiod_panel, cache_dir=cache)
     assert wider.stats.cached == first.stats.computed
-    assert wider.stats.computed == first.stats.computed   # the level twins
+    assert wider.stats.computed == first.stats.computed  # the level twins
     assert set(first.table()["spec_id"]) < set(wider.table()["spec_id"])
 
 
@@ -87,16 +87,49 @@ def test_joblib_processes_give_the_same_table(wiod_panel, reference, monkeypatch
     _same(result.table(), reference)
 
 
+def test_joblib_processes_leave_no_panel_file(wiod_panel, tmp_path, monkeypatch, recwarn):
+    # the panel goes to the workers through a temporary file: gone after a run, and after
+    # a run stopped part-way (which says nothing about the batches it cancelled)
+    import tempfile
+
+    import servmodel.sensitivity.runner as runner
+
+    monkeypatch.setattr(runner, "BATCH_SIZE", 4)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+    def stop_after_one(n: int) -> None:
+        raise Stop
+
+    with pytest.raises(Stop):
+        run_grid(small_grid(), wiod_panel, jobs=2, on_batch=stop_after_one)
+    assert list(tmp_path.iterdir()) == []
+    assert not [w for w in recwarn if "tasks" in str(w.message)]
+    run_grid(small_grid(), wiod_panel, jobs=2)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_run_stats_live_with_the_result():
+    from servmodel import sensitivity
+    from servmodel.sensitivity import result
+
+    assert sensitivity.RunStats is result.RunStats
+
+
 def test_dask_local_cluster_gives_the_same_table(wiod_panel, reference, monkeypatch):
     distributed = require("distributed")
     import servmodel.sensitivity.runner as runner
 
     monkeypatch.setattr(runner, "BATCH_SIZE", 8)
     seen = []
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
-                                  dashboard_address=None) as cluster:
-        result = run_grid(small_grid(), wiod_panel, scheduler=cluster.scheduler_address,
-                          on_progress=lambda done, total: seen.append((done, total)))
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
+        result = run_grid(
+            small_grid(),
+            wiod_panel,
+            scheduler=cluster.scheduler_address,
+            on_progress=lambda done, total: seen.append((done, total)),
+        )
     _same(result.table(), reference)
     assert seen[0] == (0, 20) and seen[-1] == (20, 20)
 
@@ -128,8 +161,7 @@ estimator = ["pooled", "re", "fe"]
 transform = ["log", "level"]
 """)
     out = tmp_path / "out"
-    args = ["sensitivity", str(grid), "--panel", str(panel), "--out", str(out),
-            "--no-progress"]
+    args = ["sensitivity", str(grid), "--panel", str(panel), "--out", str(out), "--no-progress"]
     assert main(args) == 0
     text = capsys.readouterr().out
     assert "Robustness by target" in text and "Which choices move the estimate" in text
@@ -140,8 +172,15 @@ transform = ["log", "level"]
         assert (out / f"spec_curve_tech.{ext}").stat().st_size > 10_000
     specs = pd.read_csv(out / "specifications.csv")
     assert len(specs) == 8
-    assert {"estimate", "std_error", "conf_low", "conf_high", "p_value", "nobs",
-            "estimate_sd"} <= set(specs.columns)
+    assert {
+        "estimate",
+        "std_error",
+        "conf_low",
+        "conf_high",
+        "p_value",
+        "nobs",
+        "estimate_sd",
+    } <= set(specs.columns)
     assert (specs["conf_low"] < specs["estimate"]).all()
     assert len(pd.read_csv(out / "skipped.csv")) == 4
     # a second run reads everything from the cache in OUT/cache

@@ -217,3 +217,15 @@ def test_spec_dict_with_a_payload_is_refused(imports):
     with pytest.raises(SpecError, match="__import__"):
         parse_spec(raw, "dict")
     assert not imports.attempts
+
+
+def test_a_refused_formula_is_refused_every_time_naming_each_source():
+    """Passes are remembered (a grid checks a few formulas thousands of times); refusals
+    are not, so each message names the place the formula came from."""
+    from servmodel.spec.formula_guard import check_formula_safety
+
+    check_formula_safety("tech_score + log(output)", "a.toml")
+    check_formula_safety("tech_score + log(output)", "b.toml")
+    for source in ("a.toml", "b.toml"):
+        with pytest.raises(SpecError, match=rf"^{source}: formula: .*__import__"):
+            check_formula_safety("__import__('os')", source)

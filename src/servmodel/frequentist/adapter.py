@@ -3,7 +3,7 @@
 Everything else in :mod:`servmodel.frequentist` works on plain arrays (:class:`Design`);
 this module turns them into linearmodels' panel containers, translates its exceptions into
 :class:`EstimationError` with the spec file named, and applies the small-sample
-conventions of :mod:`servmodel.frequentist.covariance`.
+conventions of :mod:`servmodel.frequentist.dof`.
 """
 
 from __future__ import annotations
@@ -23,12 +23,9 @@ from linearmodels.panel import (
 from linearmodels.panel.utility import AbsorbingEffectError
 
 from servmodel.errors import EstimationError
-from servmodel.frequentist.covariance import (
-    CovarianceSetup,
-    counted_effects,
-    effect_nested_in_clusters,
-)
-from servmodel.frequentist.design import INTERCEPT, Design
+from servmodel.frequentist.covariance import CovarianceSetup
+from servmodel.frequentist.design import Design
+from servmodel.frequentist.dof import effects_rescale
 from servmodel.results.panel import VarianceComponents
 
 ESTIMATOR_LABELS = {
@@ -192,36 +189,3 @@ def absorbed_error(exc: AbsorbingEffectError, source: str) -> EstimationError:
         "industry or within year, or a combination of such; remove it, interact it with "
         "time, or use estimator = 're' or 'mundlak'"
     )
-
-
-def effects_rescale(
-    effects: str | None,
-    design: Design,
-    cov: CovarianceSetup,
-    small_sample: bool,
-    nobs: int,
-    k: int,
-    source: str,
-) -> float:
-    """Factor that turns linearmodels' covariance (no effects counted) into one that counts
-    the effects by the nested rule: (n - k) / (n - k - d). Without the small-sample
-    correction the unadjusted, robust and Driscoll-Kraay covariances still count every
-    effect, n / (n - d), since the residual variance of a fixed-effects model needs it to be
-    consistent with few periods; the clustered covariance is then the plain sandwich."""
-    if not small_sample and "clusters" in cov.fit_kwargs:
-        return 1.0
-    n_e = int(design.entity.max()) + 1
-    n_t = int(design.time.max()) + 1
-    cluster_codes = list(cov.cluster_codes)
-    nested = {
-        "entity": effect_nested_in_clusters(design.entity, cluster_codes),
-        "time": effect_nested_in_clusters(design.time, cluster_codes),
-    }
-    d = counted_effects(effects, n_e, n_t, nested, has_constant=INTERCEPT in design.names)
-    base = nobs - (k if small_sample else 0)
-    if base - d <= 0:
-        raise EstimationError(
-            f"{source}: no residual degrees of freedom ({nobs} observations, "
-            f"{k} coefficients, {d} fixed effects counted)"
-        )
-    return base / (base - d)

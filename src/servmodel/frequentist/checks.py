@@ -88,10 +88,20 @@ def _group_range_zero(x: np.ndarray, codes: np.ndarray, n_groups: int) -> np.nda
     counts = np.bincount(codes, minlength=n_groups)
     counts[counts == 0] = 1
     out = np.empty(x.shape[1], dtype=bool)
+    # contiguous columns: bincount would copy each strided column first
+    x = np.asfortranarray(x)
+    dev = np.empty(x.shape[0])
     for j in range(x.shape[1]):
         col = x[:, j]
-        dev = col - (np.bincount(codes, weights=col, minlength=n_groups) / counts)[codes]
-        out[j] = np.abs(dev).max() <= TOL * max(float(np.abs(col).max()), 1e-300)
+        means = np.bincount(codes, weights=col, minlength=n_groups) / counts
+        # deviations from the group means in one reused buffer ('clip': the codes are
+        # valid, and 'raise' would buffer the output)
+        np.take(means, codes, out=dev, mode="clip")
+        np.subtract(col, dev, out=dev)
+        # largest absolute values from max and min: no array of absolute values
+        spread = max(float(dev.max()), -float(dev.min()))
+        size = max(float(col.max()), -float(col.min()))
+        out[j] = spread <= TOL * max(size, 1e-300)
     return out
 
 
@@ -144,7 +154,8 @@ def check_absorbed(
     # the intercept is constant everywhere by design; fixed-effects models keep it (as
     # xtreg and reghdfe report _cons: the average of the effects)
     keep = [j for j, n in enumerate(names) if n != INTERCEPT]
-    x = x[:, keep]
+    # contiguous columns: the checks below read the data column by column
+    x = np.asfortranarray(x[:, keep])
     names = tuple(names[j] for j in keep)
     if x.shape[1] == 0:
         return

@@ -15,6 +15,8 @@ standard errors match what applied economists compare against:
 ``small_sample = false`` gives the asymptotic covariances (the plain cluster sandwich; HC0;
 effects still counted in the residual variance of fixed-effects models, which needs them
 to be consistent with few periods) and normal inference.
+
+The counts and factors themselves are computed in :mod:`servmodel.frequentist.dof`.
 """
 
 from __future__ import annotations
@@ -26,8 +28,8 @@ import numpy as np
 import pandas as pd
 
 from servmodel.errors import EstimationError
-from servmodel.frequentist.design import Design
-from servmodel.results.tidy import Inference
+from servmodel.frequentist.design import INTERCEPT, Design
+from servmodel.frequentist.dof import dk_bandwidth, n_unique
 from servmodel.spec import FrequentistOptions
 
 FEW_CLUSTERS = 30
@@ -68,10 +70,6 @@ def _cluster_codes(design: Design, dim: str) -> np.ndarray:
     }[dim]
 
 
-def _n_unique(codes: np.ndarray) -> int:
-    return int(np.count_nonzero(np.bincount(codes))) if len(codes) else 0
-
-
 def setup_covariance(
     opts: FrequentistOptions,
     design: Design,
@@ -101,7 +99,7 @@ def setup_covariance(
         cols = {}
         for dim in opts.cluster:
             codes = _cluster_codes(design, dim)
-            g = _n_unique(codes)
+            g = n_unique(codes)
             if g < 2:
                 only = _only_label(design, dim, codes)
                 raise EstimationError(
@@ -126,7 +124,7 @@ def setup_covariance(
         label = "clustered by " + " and ".join(opts.cluster)
         notes += _few_treated(design, opts.cluster)
     else:
-        n_t = _n_unique(design.time)
+        n_t = n_unique(design.time)
         if n_t < 2:
             raise EstimationError(
                 f"{source}: Driscoll-Kraay standard errors need at least 2 "
@@ -144,14 +142,14 @@ def setup_covariance(
         if opts.bandwidth is None:
             # linearmodels' rule of thumb (Newey and West 1994), shown so that the table
             # says which bandwidth was used
-            bandwidth = f"{np.floor(4 * (n_t / 100) ** (2 / 9)):g}, automatic"
+            bandwidth = f"{dk_bandwidth(n_t):g}, automatic"
         else:
             bandwidth = f"{opts.bandwidth:g}"
         label = f"Driscoll-Kraay ({opts.kernel} kernel, bandwidth {bandwidth})"
     if not opts.small_sample:
         label += ", no small-sample correction"
-    codes = tuple(_cluster_codes(design, d) for d in opts.cluster) if clusters else ()
-    return CovarianceSetup(kwargs, tuple(clusters), label, tuple(notes), codes)
+    cluster_codes = tuple(_cluster_codes(design, d) for d in opts.cluster) if clusters else ()
+    return CovarianceSetup(kwargs, tuple(clusters), label, tuple(notes), cluster_codes)
 
 
 def _only_label(design: Design, dim: str, codes: np.ndarray) -> str:
@@ -171,15 +169,19 @@ def _few_treated(design: Design, dims: tuple[str, ...]) -> list[str]:
     notes = []
     for dim in dims:
         codes = _cluster_codes(design, dim)
-        g = _n_unique(codes)
+        g = n_unique(codes)
         flagged = []
         for j, name in enumerate(design.names):
             col = design.x[:, j]
-            values = np.unique(col)
-            if len(values) != 2 or not set(values.tolist()) <= {0.0, 1.0}:
+            # the intercept is never a dummy; nor is a column that starts with another value
+            if name == INTERCEPT or col[0] not in (0.0, 1.0):
                 continue
-            with_one = _n_unique(codes[col == 1.0])
-            with_zero = _n_unique(codes[col == 0.0])
+            # a dummy: both 0 and 1 occur, nothing else (cheaper than sorting the values)
+            is_one = col == 1.0
+            if not (is_one | (col == 0.0)).all() or is_one.all() or not is_one.any():
+                continue
+            with_one = n_unique(codes[is_one])
+            with_zero = n_unique(codes[~is_one])
             if min(with_one, with_zero) <= 2:
                 flagged.append(
                     (name, "1" if with_one <= with_zero else "0", min(with_one, with_zero))
@@ -198,55 +200,3 @@ def _few_treated(design: Design, dims: tuple[str, ...]) -> list[str]:
                 f"{dim} clusters: their cluster-robust standard errors are unreliable"
             )
     return notes
-
-
-def counted_effects(
-    effects: str | None,
-    n_entities: int,
-    n_periods: int,
-    nested: dict[str, bool],
-    has_constant: bool,
-) -> int:
-    """Fixed-effect levels counted in the degrees of freedom.
-
-    Without an intercept all levels are counted (E, T or E + T - 1) unless an effect is
-    nested in the clusters: its levels are then replaced by the single intercept they span.
-    An intercept among the regressors is that one level, so one fewer is counted.
-    """
-    levels = {"entity": n_entities, "time": n_periods}
-    present = {"entity": ["entity"], "time": ["time"], "twoway": ["entity", "time"]}.get(
-        effects or "", []
-    )
-    if not present:
-        return 0
-    total = sum(levels[e] for e in present) - (len(present) - 1)
-    nested_levels = sum(levels[e] for e in present if nested.get(e, False))
-    d = total - nested_levels + (1 if nested_levels else 0)
-    return max(d - 1, 0) if has_constant else d
-
-
-def effect_nested_in_clusters(effect_codes: np.ndarray, cluster_codes: list[np.ndarray]) -> bool:
-    """True if every group of the effect lies inside one group of every cluster variable."""
-    if not cluster_codes:
-        return False
-    n_effect = _n_unique(effect_codes)
-    for c in cluster_codes:
-        # one (effect, cluster) pair per effect group <=> the effect is nested
-        pairs = effect_codes.astype(np.int64) * (int(c.max()) + 1) + c.astype(np.int64)
-        if _n_unique(pairs) != n_effect:
-            return False
-    return True
-
-
-def inference_for(
-    opts: FrequentistOptions, setup: CovarianceSetup, design: Design, df_resid: int
-) -> Inference:
-    """The reference distribution of the coefficient tests."""
-    if not opts.small_sample:
-        return Inference("normal")
-    if opts.cov == "clustered":
-        g = min(n for _, n in setup.clusters)
-        return Inference("t", float(g - 1))
-    if opts.cov == "driscoll_kraay":
-        return Inference("t", float(_n_unique(design.time) - 1))
-    return Inference("t", float(max(df_resid, 1)))

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from formulaic import ModelSpec
+from formulaic import ModelSpec as FormulaicModelSpec
 from formulaic.errors import FormulaicError
+from formulaic.transforms import TRANSFORMS
 
 from servmodel.errors import EstimationError, SpecError
 from servmodel.frequentist.arrays import PanelArrays
@@ -108,49 +110,72 @@ def check_variables(formula: str, columns: list[str], source: str) -> list[str]:
     return needed
 
 
+# formulaic's element-wise transforms (``log(x)``, ``exp(x)``, ...): the NumPy ufuncs it
+# evaluates them with, so that a plan computes the same numbers
+_UFUNCS = {name: f for name, f in TRANSFORMS.items() if isinstance(f, np.ufunc)}
+_CALL = re.compile(r"^(\w+)\((\w+)\)$")
+
+
 @dataclass(frozen=True)
 class _Plan:
-    """A formula of plain numeric variables and their products (``a + b + a:b``): each
-    column is the product of the variables of its term, the intercept a column of ones."""
+    """A formula of numeric variables, element-wise transforms of one variable and their
+    products (``a + log(b) + a:b``): each column is the product of the factors of its
+    term, the intercept a column of ones. A factor is ``(ufunc name or None, variable)``."""
 
     names: tuple[str, ...]
-    factors: tuple[tuple[str, ...], ...]
+    factors: tuple[tuple[tuple[str | None, str], ...], ...]
 
     @classmethod
-    def of(cls, spec: ModelSpec) -> _Plan | None:
+    def of(cls, spec: FormulaicModelSpec) -> _Plan | None:
         """The plan of a materialized formulaic spec, or ``None`` if a term needs formulaic
-        (a transform, a categorical, a function call)."""
+        (a stateful transform, a categorical, any other function call)."""
         names: list[str] = []
-        factors: list[tuple[str, ...]] = []
+        factors: list[tuple[tuple[str | None, str], ...]] = []
         for structure in spec.structure:
             if len(structure.columns) != 1:
                 return None
-            lookups = []
+            term: list[tuple[str | None, str]] = []
             for factor in structure.term.factors:
                 method = factor.eval_method.value
+                call = _CALL.match(str(factor.expr)) if method == "python" else None
                 if method == "lookup":
-                    lookups.append(str(factor.expr))
+                    term.append((None, str(factor.expr)))
+                elif call is not None and call[1] in _UFUNCS:
+                    term.append((call[1], call[2]))
                 elif not (method == "literal" and str(factor.expr) == "1"):
                     return None
             names.append(str(structure.columns[0]))
-            factors.append(tuple(lookups))
+            factors.append(tuple(term))
         return cls(tuple(names), tuple(factors))
 
-    def build(self, columns: dict[str, np.ndarray], n: int) -> np.ndarray:
-        """The design matrix (n x columns)."""
+    def build(self, columns: dict[str, Any], n: int) -> np.ndarray | None:
+        """The design matrix (n x columns), in column order; ``None`` where formulaic must
+        evaluate the formula itself: a transform that gives NaN (formulaic refuses it with
+        its own message) or a column that hides the transform's name."""
         x = np.empty((n, len(self.names)))
-        for j, variables in enumerate(self.factors):
-            col = np.ones(n)
-            for v in variables:
-                col = col * columns[v]
-            x[:, j] = col
+        for j, term in enumerate(self.factors):
+            # 1.0 * v is v: a product starts at its first factor, the intercept is 1.0
+            col: Any = None
+            for func, v in term:
+                if func is None:
+                    values = columns[v]
+                elif func in columns or v not in columns:
+                    return None
+                else:
+                    values = _UFUNCS[func](np.asarray(columns[v]))
+                    if np.isnan(values).any():
+                        return None
+                # in floating point from the first factor on, as 1.0 * v would be
+                col = np.asarray(values, dtype=float) if col is None else col * values
+            x[:, j] = 1.0 if col is None else col
         return x
 
 
 # Formulas whose materialization keeps no state (numeric factors only: no stateful
 # transform such as center(), no categorical levels) give the same columns on any rows, so
-# their structure is kept; plain numeric formulas are then built without formulaic at all.
-_STATELESS: dict[tuple[str, tuple[str, ...]], tuple[ModelSpec, _Plan | None]] = {}
+# their structure is kept; formulas of numeric variables, their element-wise transforms
+# (log, exp) and products are then built without formulaic at all.
+_STATELESS: dict[tuple[str, tuple[str, ...]], tuple[FormulaicModelSpec, _Plan | None]] = {}
 
 
 def _model_matrix(formula: str, columns: dict[str, Any], n: int) -> tuple[np.ndarray, list[str]]:
@@ -160,7 +185,9 @@ def _model_matrix(formula: str, columns: dict[str, Any], n: int) -> tuple[np.nda
     if cached is not None:
         spec, plan = cached
         if plan is not None:
-            return plan.build(columns, n), list(plan.names)
+            x = plan.build(columns, n)
+            if x is not None:
+                return x, list(plan.names)
         mm = spec.get_model_matrix(
             pd.DataFrame(columns, index=pd.RangeIndex(n)), na_action="raise", output="numpy"
         )
@@ -243,7 +270,8 @@ def build_design(
         raise SpecError(
             f"{source}: formula: {formula!r} cannot be evaluated on the panel: {reason}"
         ) from exc
-    finite = np.isfinite(x).all(axis=0)
+    # one pass over all values first; per column only to name the culprit
+    finite = np.ones(x.shape[1], dtype=bool) if np.isfinite(x).all() else np.isfinite(x).all(0)
     if not finite.all():
         j = int(np.flatnonzero(~finite)[0])
         bad = int((~np.isfinite(x[:, j])).sum())
@@ -262,8 +290,13 @@ def build_design(
     i_codes, i_labels = _compact(ind.codes[positions], ind.labels)
     # entities numbered in order of appearance: in a panel sorted by country, industry and
     # year (as built) the rows are then already in (entity, year) order
-    e_codes, e_used = pd.factorize(c_codes * len(i_labels) + i_codes, sort=False)
-    e_codes = e_codes.astype(np.int64)
+    pairs = c_codes * len(i_labels) + i_codes
+    if np.all(pairs[1:] >= pairs[:-1]):
+        # sorted: the order of appearance is the order of the codes, found by counting
+        e_codes, e_used = compact_codes(pairs, len(c_labels) * len(i_labels))
+    else:
+        e_codes, e_used = pd.factorize(pairs, sort=False)
+        e_codes = e_codes.astype(np.int64)
     year = arrays.year[positions]
     y0 = int(year.min())
     t_codes, used_years = compact_codes(year - y0, int(year.max()) - y0 + 1)
@@ -282,8 +315,8 @@ def build_design(
         x=np.ascontiguousarray(x),
         names=tuple(names),
         weights=weights,
-        entity=e_codes.astype(np.int64),
-        time=t_codes.astype(np.int64),
+        entity=e_codes.astype(np.int64, copy=False),
+        time=t_codes.astype(np.int64, copy=False),
         country=c_codes,
         industry=i_codes,
         entity_country=e_used // len(i_labels),

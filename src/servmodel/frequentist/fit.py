@@ -13,15 +13,11 @@ import pandas as pd
 from servmodel.errors import EstimationError, SpecError
 from servmodel.frequentist.adapter import estimator_label, fit_linearmodels, panel_index
 from servmodel.frequentist.arrays import PanelArrays, panel_arrays
-from servmodel.frequentist.checks import (
-    check_absorbed,
-    check_not_singular,
-    dependent_columns,
-)
-from servmodel.frequentist.covariance import inference_for, setup_covariance
-from servmodel.frequentist.design import INTERCEPT, Design, build_design, check_variables
+from servmodel.frequentist.covariance import setup_covariance
+from servmodel.frequentist.design import INTERCEPT, Design, check_variables
+from servmodel.frequentist.dof import inference_for
 from servmodel.frequentist.mundlak import mundlak_design
-from servmodel.frequentist.sample import transform_dependent
+from servmodel.frequentist.prefit import check_design, sample_design, select_sample
 from servmodel.intensity import IntensityPanel
 from servmodel.results import (
     FitStats,
@@ -33,7 +29,6 @@ from servmodel.results import (
     wald_test,
 )
 from servmodel.spec import FrequentistOptions, ModelSpec
-from servmodel.spec.select import select_rows
 
 log = logging.getLogger(__name__)
 
@@ -194,41 +189,14 @@ def _prepare(spec: ModelSpec, opts: FrequentistOptions, panel: IntensityPanel) -
     source = spec.source
     variables = check_variables(spec.formula, list(panel.frame.columns), source)
     arrays = panel_arrays(panel)
-    selection = select_rows(arrays.codes, spec.data, source)
-    positions = selection.positions
-    # trend is 0 in the first selected year, whatever rows the transform drops later
-    trend_origin = int(arrays.year[positions].min())
-    dep = transform_dependent(arrays, positions, spec.data.measure, spec.dependent, source)
-    if not dep.keep.all():
-        positions = positions[dep.keep]
-    weights = _weights(arrays, positions, opts.weights, source)
-    design, n_missing = build_design(
-        arrays,
-        positions,
-        dep.values,
-        spec.formula,
-        variables,
-        trend_origin,
-        weights,
-        drop_intercept=opts.estimator == "fd",
-        source=source,
+    sample = select_sample(arrays, spec.data, spec.dependent, source)
+    weights = _weights(arrays, sample.positions, opts.weights, source)
+    design, n_missing = sample_design(
+        arrays, sample, spec.formula, variables, opts.estimator, source, weights=weights
     )
-    dropped = dep.dropped + ((("missing regressor value", n_missing),) if n_missing else ())
-    if not any(n != INTERCEPT for n in design.names) and opts.estimator in ("fe", "fd"):
-        raise EstimationError(
-            f"{source}: the formula has no regressor besides the intercept, "
-            f"which estimator {opts.estimator!r} cannot estimate alone; add a "
-            "variable"
-        )
-    if design.x.shape[1] == 0:
-        raise EstimationError(f"{source}: the formula has no terms (not even an intercept)")
-    check_not_singular(design.x, design.names, source)
-    check_absorbed(
-        design.x, design.names, opts.estimator, opts.effects, design.entity, design.time, source
-    )
-    if opts.estimator == "between":
-        _check_between(design, source)
-    return _Prepared(design, dep.label, dropped, len(selection.positions), trend_origin)
+    dropped = sample.dropped + ((("missing regressor value", n_missing),) if n_missing else ())
+    check_design(design, opts.estimator, opts.effects, source)
+    return _Prepared(design, sample.label, dropped, sample.rows_selected, sample.trend_origin)
 
 
 def _degenerate_intercept(
@@ -306,25 +274,3 @@ def _subset_wald(
 ) -> WaldTest:
     idx = [names.index(t) for t in terms]
     return wald_test(name, terms, params[idx], cov[np.ix_(idx, idx)], inference)
-
-
-def _check_between(design: Design, source: str) -> None:
-    """The between estimator regresses entity means: a regressor whose mean is the same
-    for every entity (``trend`` in a balanced panel) cannot be estimated."""
-    n_e = int(design.entity.max()) + 1
-    counts = np.bincount(design.entity, minlength=n_e)
-    means = np.column_stack(
-        [
-            np.bincount(design.entity, weights=design.x[:, j], minlength=n_e) / counts
-            for j in range(design.x.shape[1])
-        ]
-    )
-    deps = dependent_columns(means)
-    if deps:
-        j, partners = deps[0]
-        with_ = ", ".join(design.names[p] for p in partners)
-        raise EstimationError(
-            f"{source}: between estimator: the entity means of {design.names[j]} are "
-            f"collinear with {with_ or 'the other regressors'} (e.g. every entity has the same "
-            "mean of a time variable in a balanced panel); remove it from the formula"
-        )

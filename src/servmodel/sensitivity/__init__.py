@@ -8,13 +8,13 @@ and the specification curves. :mod:`servmodel.sensitivity.prior` checks the prio
 Bayesian fit by power-scaling and by refits with wider and narrower priors.
 """
 
+from servmodel.frequentist.batch.engine import run_jobs
 from servmodel.sensitivity.curve import plot_spec_curve, write_spec_curves
-from servmodel.sensitivity.engine import run_jobs
 from servmodel.sensitivity.expand import Point, expand_grid
 from servmodel.sensitivity.grid import Grid, Target, load_grid, parse_grid
 from servmodel.sensitivity.jobs import Job, Outcome
-from servmodel.sensitivity.result import SensitivityResult
-from servmodel.sensitivity.runner import RunStats, run_grid
+from servmodel.sensitivity.result import RunStats, SensitivityResult
+from servmodel.sensitivity.runner import run_grid
 from servmodel.sensitivity.summary import by_choice, decompose, summarize
 
 __all__ = [

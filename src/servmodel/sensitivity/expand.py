@@ -17,8 +17,9 @@ import hashlib
 import itertools
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from servmodel.errors import EstimationError, SpecError
 from servmodel.frequentist.arrays import panel_arrays
@@ -32,7 +33,7 @@ from servmodel.sensitivity.choices import (
     formula_for,
     sample_choice,
 )
-from servmodel.sensitivity.grid import Grid, Target
+from servmodel.sensitivity.grid import Base, Grid, Target
 from servmodel.spec import DataSelection, DependentSpec, FrequentistOptions, ModelSpec
 from servmodel.spec.select import PanelCodes, select_rows
 
@@ -100,6 +101,7 @@ def expand_grid(grid: Grid, panel: IntensityPanel) -> list[Point]:
     codes = panel_arrays(panel).codes
     _check_definitions(grid, codes)
     fingerprint = panel.fingerprint()
+    sections = _Sections(grid.base)
     points: list[Point] = []
     seen: dict[str, Point] = {}
     for target in grid.targets:
@@ -112,7 +114,7 @@ def expand_grid(grid: Grid, panel: IntensityPanel) -> list[Point]:
             chosen = dict(zip(order, combo, strict=True))
             for sample in samples:
                 point = _point(
-                    grid, target, {**chosen, "sample": sample.choice}, sample, fingerprint
+                    grid, target, {**chosen, "sample": sample.choice}, sample, fingerprint, sections
                 )
                 if point.skip is None:
                     first = seen.get(point.key)
@@ -210,12 +212,100 @@ def spec_key(spec: ModelSpec, term: str, fingerprint: str) -> str:
     """Hash of what determines a specification's estimate: the spec (name and description
     aside), the term, the panel's fingerprint and the engine version."""
     body = {k: v for k, v in spec.to_dict().items() if k not in ("name", "description")}
+    return _hash_body(body, term, fingerprint)
+
+
+def _hash_body(body: dict[str, Any], term: str, fingerprint: str) -> str:
+    """:func:`spec_key` of the spec whose ``to_dict()`` without name and description is
+    ``body``."""
     payload = json.dumps(
         {"spec": body, "term": term, "panel": fingerprint, "engine": ENGINE_VERSION},
         sort_keys=True,
         default=str,
     )
     return hashlib.sha256(payload.encode()).hexdigest()[:24]
+
+
+class _Sections:
+    """The ``[data]``, ``[dependent]`` and ``[frequentist]`` sections of a grid's
+    specifications, each built and validated once per distinct choice.
+
+    A grid crosses a few choices per dimension into tens of thousands of specifications;
+    building every section again for each is most of the time of an expansion. A section
+    that its dataclass refuses is remembered as its error and raised again.
+    """
+
+    def __init__(self, base: Base) -> None:
+        self.base = base
+        self._built: dict[tuple, Any] = {}
+        self._dicts: dict[int, tuple[Any, dict[str, Any]]] = {}
+
+    def _get(self, key: tuple, build: Callable[[], Any]) -> Any:
+        made = self._built.get(key)
+        if made is None:
+            try:
+                made = build()
+            except SpecError as exc:
+                made = exc
+            self._built[key] = made
+        if isinstance(made, SpecError):
+            raise made
+        return made
+
+    def dependent(self, transform: str) -> DependentSpec:
+        """The ``[dependent]`` section of ``transform``."""
+        base = self.base
+
+        def build() -> DependentSpec:
+            return DependentSpec(
+                transform=transform,  # type: ignore[arg-type]
+                zeros=None if transform == "level" else base.zeros,
+                offset=base.offset if transform != "level" and base.zeros == "offset" else None,
+                source=SOURCE,
+            )
+
+        return self._get(("dependent", transform), build)
+
+    def options(self, estimator_choice: str, cov: str) -> FrequentistOptions:
+        """The ``[frequentist]`` section of an estimator choice and a ``cov`` choice."""
+        base = self.base
+        estimator, effects = ESTIMATORS[estimator_choice]
+
+        def build() -> FrequentistOptions:
+            return FrequentistOptions(
+                estimator=estimator,  # type: ignore[arg-type]
+                effects=effects,  # type: ignore[arg-type]
+                weights=base.weights,  # type: ignore[arg-type]
+                small_sample=base.small_sample,
+                source=SOURCE,
+                **cov_options(cov),
+            )
+
+        return self._get(("frequentist", estimator_choice, cov), build)
+
+    def data(self, definition: str, measure: str, sample: _Sample) -> DataSelection:
+        """The ``[data]`` section of a definition, a measure and a resolved sample."""
+        countries = sample.countries or ("all",)
+
+        def build() -> DataSelection:
+            return DataSelection(
+                definition=definition,
+                measure=measure,  # type: ignore[arg-type]
+                countries=countries,
+                years=sample.years,
+                industries=self.base.industries,
+                source=SOURCE,
+            )
+
+        return self._get(("data", definition, measure, countries, sample.years), build)
+
+    def as_dict(self, section: Any) -> dict[str, Any]:
+        """``section.to_dict()``, computed once per section (not to be changed)."""
+        held = self._dicts.get(id(section))
+        if held is None:
+            # the section is held with its dict, so that its id is not reused
+            held = self._dicts[id(section)] = (section, section.to_dict())
+        return held[1]
 
 
 def _choices_key(target: str, choices: Mapping[str, str], detail: str) -> str:
@@ -226,7 +316,12 @@ def _choices_key(target: str, choices: Mapping[str, str], detail: str) -> str:
 
 
 def _point(
-    grid: Grid, target: Target, choices: dict[str, str], sample: _Sample, fingerprint: str
+    grid: Grid,
+    target: Target,
+    choices: dict[str, str],
+    sample: _Sample,
+    fingerprint: str,
+    sections: _Sections,
 ) -> Point:
     detail = sample.detail
 
@@ -261,33 +356,23 @@ def _point(
         )
     if not formula:
         return skip("the estimator removes every term of the formula", dropped)
-    base = grid.base
-    transform = choices["transform"]
     try:
-        dependent = DependentSpec(
-            transform=transform,  # type: ignore[arg-type]
-            zeros=None if transform == "level" else base.zeros,
-            offset=base.offset if transform != "level" and base.zeros == "offset" else None,
-            source=SOURCE,
-        )
-        options = FrequentistOptions(
-            estimator=estimator,
-            effects=effects,  # type: ignore[arg-type]
-            weights=base.weights,  # type: ignore[arg-type]
-            small_sample=base.small_sample,
-            source=SOURCE,
-            **cov_options(choices["cov"]),
-        )
-        data = DataSelection(
-            definition=choices["definition"],
-            measure=choices["measure"],  # type: ignore[arg-type]
-            countries=sample.countries or ("all",),
-            years=sample.years,
-            industries=base.industries,
-            source=SOURCE,
-        )
+        # built in this order, so that of two refused sections the same one is reported
+        dependent = sections.dependent(choices["transform"])
+        options = sections.options(choices["estimator"], choices["cov"])
+        data = sections.data(choices["definition"], choices["measure"], sample)
+        # the key is the hash of spec.to_dict() without name and description (spec_key),
+        # computed from the sections so that the spec is built, and its formula checked,
+        # once, with its final name
+        body = {
+            "formula": formula,
+            "data": sections.as_dict(data),
+            "dependent": sections.as_dict(dependent),
+            "frequentist": sections.as_dict(options),
+        }
+        key = _hash_body(body, target.term, fingerprint)
         spec = ModelSpec(
-            name=target.name,
+            name=f"{target.name}-{key[:10]}",
             data=data,
             formula=formula,
             dependent=dependent,
@@ -298,8 +383,6 @@ def _point(
     except SpecError as exc:
         text = str(exc)
         return skip(text[len(SOURCE) + 2 :] if text.startswith(f"{SOURCE}: ") else text)
-    key = spec_key(spec, target.term, fingerprint)
-    spec = spec.replace(name=f"{target.name}-{key[:10]}")
     return Point(target.name, choices, detail, target.term, key, spec, dropped)
 
 

@@ -38,7 +38,6 @@ formula) and the analytic choices to cross (dimensions)::
 
 from __future__ import annotations
 
-import difflib
 import math
 import os
 from collections.abc import Mapping
@@ -46,6 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from servmodel._toml import check_keys, read_toml
 from servmodel.errors import SpecError
 from servmodel.options import ZeroRule, allowed
 from servmodel.sensitivity.choices import (
@@ -57,7 +57,6 @@ from servmodel.sensitivity.choices import (
 )
 from servmodel.spec import check_formula_syntax
 from servmodel.spec.model import NAME_PATTERN, check_country_groups
-from servmodel.spec.parse import read_toml
 
 TOP_KEYS = ("name", "description", "base", "targets", "dimensions", "curve", "prior")
 BASE_KEYS = ("zeros", "offset", "small_sample", "weights", "industries", "level")
@@ -233,7 +232,7 @@ def parse_grid(raw: Mapping[str, Any], source: str = "<memory>") -> Grid:
     """Build a :class:`Grid` from TOML-shaped data (see the module docstring)."""
     if not isinstance(raw, Mapping):
         raise SpecError(f"{source}: a grid must be a table of keys")
-    _check_keys(raw, TOP_KEYS, source, "the top level")
+    check_keys(raw, TOP_KEYS, source, "in the top level", allowed="allowed")
     name = _string(raw, "name", source, "name") or Path(source).stem
     if not NAME_PATTERN.match(name):
         raise SpecError(f"{source}: name: {name!r} must be letters, digits, '_', '-' or '.'")
@@ -261,20 +260,10 @@ def parse_grid(raw: Mapping[str, Any], source: str = "<memory>") -> Grid:
     )
 
 
-def _check_keys(table: Mapping[str, Any], known: tuple[str, ...], source: str, where: str) -> None:
-    for key in table:
-        if key not in known:
-            near = difflib.get_close_matches(str(key), known, n=1)
-            hint = f" (did you mean {near[0]!r}?)" if near else ""
-            raise SpecError(
-                f"{source}: unknown key {key!r} in {where}{hint}; allowed: {', '.join(known)}"
-            )
-
-
 def _table(value: object, source: str, where: str, keys: tuple[str, ...]) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
         raise SpecError(f"{source}: {where} must be a table")
-    _check_keys(value, keys, source, where)
+    check_keys(value, keys, source, f"in {where}", allowed="allowed")
     return value
 
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -23,9 +23,6 @@ from servmodel.sensitivity.summary import by_choice, decompose, summarize
 
 # the tables :meth:`SensitivityResult.write` writes, as NAME.csv
 TABLE_NAMES = ("specifications", "skipped", "summary", "by_choice", "decomposition")
-
-if TYPE_CHECKING:
-    from servmodel.sensitivity.runner import RunStats
 
 TABLE_COLUMNS: tuple[str, ...] = (
     "spec_id",
@@ -81,6 +78,31 @@ def inference_columns(
         "conf_low": estimate - crit * std_error,
         "conf_high": estimate + crit * std_error,
     }
+
+
+@dataclass(frozen=True)
+class RunStats:
+    """What a run did.
+
+    Attributes
+    ----------
+    specifications
+        Cells of the grid.
+    skipped_before
+        Cells skipped before fitting (with a stated reason).
+    cached
+        Specifications whose results came from the cache.
+    computed
+        Specifications estimated in this run.
+    seconds
+        Wall time of the estimation (expansion and cache reading included).
+    """
+
+    specifications: int
+    skipped_before: int
+    cached: int
+    computed: int
+    seconds: float
 
 
 @dataclass(frozen=True, eq=False)

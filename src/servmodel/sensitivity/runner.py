@@ -2,10 +2,11 @@
 
 The specifications still to compute are cut into batches that share a sample (same
 countries, years and definition), so that each batch reuses one set of designs and
-within transformations (:mod:`servmodel.sensitivity.engine`). Batches run
+within transformations (:mod:`servmodel.frequentist.batch.engine`). Batches run
 
 * in this process (``jobs=1``),
-* on ``jobs`` local processes through joblib, or
+* on ``jobs`` local processes through joblib, the panel written to a temporary file that
+  each process reads once, or
 * on an existing Dask distributed cluster (``scheduler`` = its address, checked and
   connected to within seconds, or a client of it), the panel sent to every worker once.
 
@@ -17,24 +18,28 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import pickle
 import socket
+import tempfile
 import threading
 import time
+import warnings
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from servmodel.errors import UsageError
+from servmodel.frequentist.batch.engine import run_jobs
 from servmodel.intensity import IntensityPanel
 from servmodel.sensitivity.cache import ResultCache
-from servmodel.sensitivity.engine import run_jobs
 from servmodel.sensitivity.expand import Point, expand_grid
 from servmodel.sensitivity.grid import Grid
 from servmodel.sensitivity.jobs import Job, Outcome
-from servmodel.sensitivity.result import SensitivityResult
+from servmodel.sensitivity.result import RunStats, SensitivityResult
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -49,33 +54,12 @@ CONNECT_TIMEOUT = 5
 # process only (``LocalCluster(processes=False)``), so it is for callers of the API
 SCHEDULER_SCHEMES = ("tcp", "tls", "ws", "wss", "ucx", "inproc")
 ADDRESS_FORM = "give tcp://HOST:PORT or HOST:PORT, e.g. tcp://10.0.0.5:8786"
+# the start of joblib's warning when a stopped run leaves batches finished or in progress
+# ("N tasks have been successfully executed but not used", "N tasks which were still
+# being processed by the workers have been cancelled")
+_CANCELLED = r"\d+ tasks (have been successfully executed|which were still being processed)"
 
 ProgressCallback = Callable[[int, int], None]
-
-
-@dataclass(frozen=True)
-class RunStats:
-    """What a run did.
-
-    Attributes
-    ----------
-    specifications
-        Cells of the grid.
-    skipped_before
-        Cells skipped before fitting (with a stated reason).
-    cached
-        Specifications whose results came from the cache.
-    computed
-        Specifications estimated in this run.
-    seconds
-        Wall time of the estimation (expansion and cache reading included).
-    """
-
-    specifications: int
-    skipped_before: int
-    cached: int
-    computed: int
-    seconds: float
 
 
 @dataclass(frozen=True)
@@ -343,13 +327,22 @@ def run_grid(
         done = 0
         if on_progress is not None:
             on_progress(0, total)
-        for n, outcomes in enumerate(_execute(batches, panel, jobs, client), start=1):
-            cache.put(outcomes)
-            done += len(outcomes)
-            if on_progress is not None:
-                on_progress(done, total)
-            if on_batch is not None:
-                on_batch(n)
+        finished = _execute(batches, panel, jobs, client)
+        try:
+            for n, outcomes in enumerate(finished, start=1):
+                cache.put(outcomes)
+                done += len(outcomes)
+                if on_progress is not None:
+                    on_progress(done, total)
+                if on_batch is not None:
+                    on_batch(n)
+        finally:
+            # closed on the way out, so that a stopped run ends its workers and removes the
+            # panel's file at once rather than when the generator is collected; joblib's
+            # warning that it cancelled the batches in progress says nothing new then
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", _CANCELLED, UserWarning)
+                finished.close()
     finally:
         if own_client and client is not None:
             client.close()
@@ -376,23 +369,23 @@ def _batches(points: list[Point]) -> list[list[Job]]:
     out: list[list[Job]] = []
     for members in groups.values():
         # neighbours share designs: keep the same measure, transform and formula together
-        members.sort(
-            key=lambda p: (
-                p.spec.data.measure,
-                p.spec.dependent.transform,  # type: ignore[union-attr]
-                p.spec.formula,
-                p.spec.frequentist.estimator,
-            )
-        )  # type: ignore[union-attr]
+        members.sort(key=_neighbourhood)
         jobs = [Job(p.key, p.spec, p.term) for p in members]  # type: ignore[arg-type]
         out += [jobs[i : i + BATCH_SIZE] for i in range(0, len(jobs), BATCH_SIZE)]
     out.sort(key=len, reverse=True)
     return out
 
 
+def _neighbourhood(point: Point) -> tuple[str, str, str, str]:
+    """Sort key that puts the specifications sharing a design next to each other."""
+    spec = point.spec
+    assert spec is not None and spec.frequentist is not None
+    return (spec.data.measure, spec.dependent.transform, spec.formula, spec.frequentist.estimator)
+
+
 def _execute(
     batches: list[list[Job]], panel: IntensityPanel, jobs: int, client: Client | None
-) -> Iterator[list[Outcome]]:
+) -> Generator[list[Outcome], None, None]:
     """Outcomes of each batch, in the order the batches finish."""
     if not batches:
         return
@@ -405,9 +398,15 @@ def _execute(
         from joblib import Parallel, delayed
 
         token = panel.fingerprint()
-        frame = panel.frame
-        parallel = Parallel(n_jobs=jobs, return_as="generator_unordered")
-        yield from parallel(delayed(run_batch)(frame, token, b) for b in batches)
+        # The panel goes to each worker process once, through a file, rather than with
+        # every batch: a batch then carries only its jobs. The directory (private to this
+        # user) is removed when the batches are done or the run stops.
+        with tempfile.TemporaryDirectory(prefix="servmodel-sensitivity-") as folder:
+            path = Path(folder) / "panel.pickle"
+            with path.open("wb") as handle:
+                pickle.dump(panel.frame, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            parallel = Parallel(n_jobs=jobs, return_as="generator_unordered")
+            yield from parallel(delayed(_run_batch_from_file)(str(path), token, b) for b in batches)
 
 
 def _on_dask(
@@ -434,8 +433,26 @@ def run_batch(frame: pd.DataFrame, token: str, jobs: list[Job]) -> list[Outcome]
     The panel is rebuilt from its frame once per worker process (``token`` is its
     fingerprint), so that the caches keyed by the panel object serve every batch.
     """
+    return run_jobs(jobs, _worker_panel(token, lambda: frame))
+
+
+def _run_batch_from_file(path: str, token: str, jobs: list[Job]) -> list[Outcome]:
+    """Local worker entry point: :func:`run_batch` with the panel's frame pickled at
+    ``path``, read only by the first batch a worker process runs on that panel."""
+
+    def load() -> pd.DataFrame:
+        with open(path, "rb") as handle:
+            return pickle.load(handle)  # written by this run (_execute), not by others
+
+    return run_jobs(jobs, _worker_panel(token, load))
+
+
+def _worker_panel(token: str, frame: Callable[[], pd.DataFrame]) -> IntensityPanel:
+    """The panel whose fingerprint is ``token``, built from ``frame()`` the first time a
+    worker process needs it and kept, so that the caches keyed by the panel object (its
+    arrays) serve every later batch; only the latest panel is kept."""
     panel = _PANELS.get(token)
     if panel is None:
         _PANELS.clear()
-        panel = _PANELS[token] = IntensityPanel(frame=frame, source="sensitivity worker")
-    return run_jobs(jobs, panel)
+        panel = _PANELS[token] = IntensityPanel(frame=frame(), source="sensitivity worker")
+    return panel

@@ -55,6 +55,11 @@ FORMULA_BRACKETS = frozenset({"(", ")"})
 MAX_LENGTH = 2000  # characters; a right-hand side of a few dozen terms fits easily
 MAX_EXPONENT = 16
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+# formulas that passed the check: a sensitivity grid checks the same few formulas for
+# thousands of specifications, and whether a formula passes does not depend on its source
+# (refusals are not remembered: their message names the source)
+_PASSED: set[str] = set()
+_PASSED_MAX = 4096
 
 _BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
 _UNARY = {ast.USub: "-", ast.UAdd: "+"}
@@ -91,6 +96,8 @@ def check_formula_safety(formula: str, source: str = "<memory>") -> None:
     SpecError
         One line naming the offending part and what formulas may contain.
     """
+    if isinstance(formula, str) and formula in _PASSED:
+        return
     where = f"{source}: formula: {_shorten(formula)}"
     if not isinstance(formula, str):
         raise SpecError(f"{source}: formula: must be a string, not {type(formula).__name__}")
@@ -126,6 +133,9 @@ def check_formula_safety(formula: str, source: str = "<memory>") -> None:
             raise SpecError(
                 f"{where}: {refused.part!r} {refused.reason}; {_ALLOWED_TEXT}"
             ) from None
+    if len(_PASSED) >= _PASSED_MAX:
+        _PASSED.clear()
+    _PASSED.add(formula)
 
 
 def unparsable(formula: str, source: str, exc: BaseException) -> SpecError:

@@ -8,15 +8,13 @@ dataclasses of :mod:`servmodel.spec.model`.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import os
-import re
-import tomllib
 import typing
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from servmodel._toml import check_keys, read_toml
 from servmodel.errors import SpecError, UsageError
 from servmodel.options import parse_years
 from servmodel.spec.formula import check_formula_syntax
@@ -50,7 +48,6 @@ SECTION_KEYS: Mapping[str, tuple[str, ...]] = {
         "small_sample",
     ),
 }
-_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
 def load_spec(path: str | os.PathLike[str]) -> ModelSpec:
@@ -80,32 +77,6 @@ def load_spec(path: str | os.PathLike[str]) -> ModelSpec:
     return parse_spec(raw, source=str(p))
 
 
-def read_toml(path: Path, what: str, hint: str) -> dict[str, Any]:
-    """Read a TOML file with clear errors.
-
-    Raises
-    ------
-    UsageError
-        The file does not exist or is a directory (``hint`` says where to look).
-    SpecError
-        The file is not UTF-8 or not valid TOML (with line and column).
-    """
-    if not path.exists():
-        raise UsageError(f"{what} {path} does not exist; check the path ({hint})")
-    if path.is_dir():
-        raise UsageError(f"{what} {path} is a directory; give a .toml file")
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as exc:
-        raise SpecError(f"{path}: not UTF-8 text ({exc.reason})") from exc
-    except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        where = _TOML_POSITION.search(message)
-        reason = _TOML_POSITION.sub("", message).strip()
-        at = f" at line {where.group(1)}, column {where.group(2)}" if where else ""
-        raise SpecError(f"{path}: TOML syntax error{at}: {reason}") from exc
-
-
 def parse_spec(raw: Mapping[str, Any], source: str = "<memory>") -> ModelSpec:
     """Build a :class:`ModelSpec` from TOML-shaped data (as ``ModelSpec.to_dict`` writes it).
 
@@ -119,7 +90,7 @@ def parse_spec(raw: Mapping[str, Any], source: str = "<memory>") -> ModelSpec:
     """
     if not isinstance(raw, Mapping):
         raise SpecError(f"{source}: a model spec must be a table of keys, not {type(raw).__name__}")
-    _check_keys(raw, TOP_KEYS, source, "top level")
+    check_keys(raw, TOP_KEYS, source, "at top level")
     name = _get(raw, "name", source, "name", str, "a string")
     formula = _get(raw, "formula", source, "formula", str, "a string such as 'tech_score + trend'")
     if formula is None and "bayes" not in raw:
@@ -147,16 +118,6 @@ def parse_spec(raw: Mapping[str, Any], source: str = "<memory>") -> ModelSpec:
     )
 
 
-def _check_keys(table: Mapping[str, Any], known: tuple[str, ...], source: str, where: str) -> None:
-    for key in table:
-        if key not in known:
-            near = difflib.get_close_matches(str(key), known, n=1)
-            hint = f" (did you mean {near[0]!r}?)" if near else ""
-            raise SpecError(
-                f"{source}: unknown key {key!r} at {where}{hint}; allowed keys: {', '.join(known)}"
-            )
-
-
 def _bayes(table: Any, source: str) -> Any:
     """The ``[bayes]`` section, read by the fields of its dataclasses."""
     from servmodel.spec.bayes import BayesOptions
@@ -170,7 +131,7 @@ def _dataclass_section(cls: type, table: Mapping[str, Any], source: str, label: 
     """Build the frozen dataclass ``cls`` from a TOML table: keys are its fields (nested
     tables for dataclass fields, lists become tuples); the dataclass checks the values."""
     known = {f.name: f for f in dataclasses.fields(cls) if f.name != "source"}
-    _check_keys(table, tuple(known), source, f"[{label}]")
+    check_keys(table, tuple(known), source, f"at [{label}]")
     kwargs: dict[str, Any] = {"source": source}
     hints = typing.get_type_hints(cls)
     for key, value in table.items():
@@ -204,7 +165,7 @@ def _section(
         raise SpecError(
             f"{source}: {name} must be a [{name}] table, not {_kind(table)} ({_show(table)})"
         )
-    _check_keys(table, SECTION_KEYS[name], source, f"[{name}]")
+    check_keys(table, SECTION_KEYS[name], source, f"at [{name}]")
     return table
 
 

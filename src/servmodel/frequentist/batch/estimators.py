@@ -20,10 +20,11 @@ from linearmodels.panel.utility import check_absorbed as lm_check_absorbed
 from linearmodels.shared.linalg import has_constant
 
 from servmodel.frequentist.adapter import absorbed_error
-from servmodel.frequentist.design import Design
+from servmodel.frequentist.batch.linalg import clearly_not_absorbed, lstsq, ols
+from servmodel.frequentist.batch.within import Demean, FirstDifference, TwoWay
+from servmodel.frequentist.design import INTERCEPT, Design
+from servmodel.frequentist.dof import model_effects
 from servmodel.frequentist.mundlak import mundlak_design
-from servmodel.sensitivity.linalg import clearly_not_absorbed, lstsq, ols
-from servmodel.sensitivity.within import Demean, FirstDifference, TwoWay
 
 
 @dataclass
@@ -67,7 +68,9 @@ def make_block(design: Design, estimator: str, effects: str | None, source: str)
     if estimator == "mundlak":
         design = mundlak_design(design)[0]
     x = design.x
-    const = bool(has_constant(x)[0])
+    # a column of ones is linearmodels' explicit constant: its search of the column space
+    # for an implicit one is needed only without it
+    const = INTERCEPT in design.names or bool(has_constant(x)[0])
     if estimator == "pooled":
         return Block(design, x, None, const)
     if estimator == "fd":
@@ -100,17 +103,11 @@ def make_block(design: Design, estimator: str, effects: str | None, source: str)
         op = TwoWay.of(design.entity, design.time)
     xt = op(x)
     if const:
-        xt = xt + x.mean(axis=0)
+        xt += x.mean(axis=0)
     _check_absorbed(xt, x, design.names, source)
     n_e = int(design.entity.max()) + 1
     n_t = int(design.time.max()) + 1
-    # the effects linearmodels counts in the model's degrees of freedom
-    neffects, drop_first = 0, const
-    if effects in ("entity", "twoway"):
-        neffects += n_e - drop_first
-        drop_first = True
-    if effects in ("time", "twoway"):
-        neffects += n_t - drop_first
+    neffects = model_effects(effects, n_e, n_t, const)
     return Block(design, xt, op, const, extra={"neffects": neffects})
 
 
@@ -143,7 +140,7 @@ def fit_columns(block: Block, estimator: str, y: np.ndarray) -> dict[str, Any]:
     if estimator == "fe":
         yt = block.transform(y)
         if block.has_const:
-            yt = yt + y.mean(axis=0)
+            yt += y.mean(axis=0)
         return {"y": yt, "x": [x] * y.shape[1], "params": ols(x, yt)}
     return random_effects(block, y)
 

@@ -1,4 +1,4 @@
-"""The fast engine: many specifications on one panel, sharing every step they can.
+"""The batch engine: many specifications on one panel, sharing every step they can.
 
 A sensitivity grid holds thousands of specifications that differ in one or two choices.
 Fitting each through :func:`servmodel.frequentist.fit` repeats the same work thousands of
@@ -6,46 +6,56 @@ times: selecting rows, building the design matrix, removing the fixed effects. H
 step is done once per distinct input and reused:
 
 * rows and the dependent variable once per data selection and ``[dependent]`` section;
-* the design matrix once per sample (the rows kept) and formula, with the design code of
-  :mod:`servmodel.frequentist` itself;
+* the design matrix once per sample (the rows kept) and formula; the sample, the design
+  and their checks are those of :func:`servmodel.frequentist.fit`
+  (:mod:`servmodel.frequentist.prefit`);
 * the within transformation once per sample and effects structure
-  (:mod:`servmodel.sensitivity.within`), applied to the regressors once and to each
+  (:mod:`servmodel.frequentist.batch.within`), applied to the regressors once and to each
   dependent variable once (Frisch-Waugh-Lovell);
 * the least-squares solve once per design and transformation, for all dependent variables
   together.
 
-Covariances are linearmodels' estimators computed on the transformed arrays
-(:mod:`servmodel.sensitivity.covariance`), with servmodel's small-sample conventions
-(:mod:`servmodel.frequentist.covariance`), so estimates and standard errors equal those of
+Covariances are linearmodels' estimators, or their formulas, on the transformed arrays
+(:mod:`servmodel.frequentist.batch.covariance`), with servmodel's small-sample conventions
+(:mod:`servmodel.frequentist.dof`), so estimates and standard errors equal those of
 ``frequentist.fit`` to rounding error.
 Weighted models and the between estimator are passed to ``frequentist.fit`` unchanged.
+
+:func:`run_jobs` is also ``servmodel.sensitivity.run_jobs``, which runs the batches of a
+sensitivity grid.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
 from servmodel.errors import EstimationError, ServmodelError
-from servmodel.frequentist import fit as frequentist_fit
-from servmodel.frequentist.adapter import effects_rescale, panel_index
+from servmodel.frequentist.adapter import panel_index
 from servmodel.frequentist.arrays import PanelArrays, panel_arrays
-from servmodel.frequentist.checks import check_absorbed, check_not_singular
-from servmodel.frequentist.covariance import CovarianceSetup, inference_for, setup_covariance
-from servmodel.frequentist.design import INTERCEPT, Design, build_design, check_variables
-from servmodel.frequentist.sample import transform_dependent
+from servmodel.frequentist.batch.covariance import panel_covariance
+from servmodel.frequentist.batch.estimators import Block, fit_columns, make_block
+from servmodel.frequentist.batch.memory import ordinary_pages
+from servmodel.frequentist.covariance import CovarianceSetup, setup_covariance
+from servmodel.frequentist.design import Design, check_variables
+from servmodel.frequentist.dof import effects_rescale, inference_for
+from servmodel.frequentist.fit import fit as frequentist_fit
+from servmodel.frequentist.prefit import (
+    EstimationSample,
+    check_design,
+    sample_design,
+    select_sample,
+)
 from servmodel.intensity import IntensityPanel
 from servmodel.intensity.measures import MEASURES
-from servmodel.sensitivity.covariance import panel_covariance
-from servmodel.sensitivity.estimators import Block, fit_columns, make_block
-from servmodel.sensitivity.jobs import Job, Outcome, skipped
-from servmodel.sensitivity.linalg import clearly_full_rank
 from servmodel.spec import ModelSpec, formula_variables
-from servmodel.spec.select import select_rows
+
+if TYPE_CHECKING:
+    from servmodel.sensitivity.jobs import Job, Outcome
 
 FAST_ESTIMATORS = ("pooled", "fe", "re", "mundlak", "fd")
 
@@ -67,20 +77,21 @@ def run_jobs(jobs: list[Job], panel: IntensityPanel) -> list[Outcome]:
         gives an outcome with ``ok`` false and the reason.
     """
     # the matrices are small and many: BLAS threads only add synchronisation (and fight the
-    # worker processes for the cores), so each run is single-threaded
-    with threadpool_limits(limits=1, user_api="blas"):
+    # worker processes for the cores), so each run is single-threaded; the temporaries of a
+    # large panel are cheaper to allocate on ordinary pages (see .memory)
+    with threadpool_limits(limits=1, user_api="blas"), ordinary_pages():
         return _Engine(panel).run(jobs)
 
 
 @dataclass
 class _Sample:
-    """The rows and dependent variable of one ``[data]`` + ``[dependent]`` pair."""
+    """The estimation sample of one ``[data]`` + ``[dependent]`` pair and its row keys."""
 
-    positions: np.ndarray
-    y: np.ndarray
+    base: EstimationSample
     keys: np.ndarray
-    trend_origin: int
     sample_key: tuple[bytes, int]
+    order: np.ndarray | None
+    """The rows in key order (``None``: they are in key order already)."""
 
 
 class _Engine:
@@ -102,6 +113,12 @@ class _Engine:
         self._samples: dict[tuple, _Sample | ServmodelError] = {}
         self._designs: dict[tuple, Design | ServmodelError] = {}
         self._blocks: dict[tuple, Block | ServmodelError] = {}
+        # servmodel.sensitivity imports this module (for run_jobs) while it initializes:
+        # its job types are looked up here, so that either package can be imported first
+        from servmodel.sensitivity import jobs
+
+        self._outcome = jobs.Outcome
+        self._skipped = jobs.skipped
 
     # --- orchestration ------------------------------------------------------------------
     def run(self, jobs: list[Job]) -> list[Outcome]:
@@ -111,14 +128,14 @@ class _Engine:
             spec = job.spec
             opts = spec.frequentist
             if opts is None:
-                out[job.key] = skipped(job.key, "not a [frequentist] specification")
+                out[job.key] = self._skipped(job.key, "not a [frequentist] specification")
                 continue
             if opts.estimator not in FAST_ESTIMATORS or opts.weights != "none":
                 out[job.key] = self._fallback(job)
                 continue
             sample = self._sample(spec)
             if isinstance(sample, ServmodelError):
-                out[job.key] = skipped(job.key, sample, spec.source)
+                out[job.key] = self._skipped(job.key, sample, spec.source)
                 continue
             block_key = (*self._design_key(spec, sample), opts.estimator, opts.effects)
             groups[block_key].append((job, sample))
@@ -132,14 +149,14 @@ class _Engine:
         try:
             result = frequentist_fit(job.spec, self.panel)
         except ServmodelError as exc:
-            return skipped(job.key, exc, job.spec.source)
+            return self._skipped(job.key, exc, job.spec.source)
         if job.term not in result.terms:
-            return skipped(job.key, _missing_term(job.term, result.terms))
+            return self._skipped(job.key, _missing_term(job.term, result.terms))
         i = result.terms.index(job.term)
         sample = self._sample(job.spec)
-        sd_y = float(np.std(sample.y, ddof=1)) if isinstance(sample, _Sample) else np.nan
+        sd_y = float(np.std(sample.base.y, ddof=1)) if isinstance(sample, _Sample) else np.nan
         inf = result.inference
-        return Outcome(
+        return self._outcome(
             job.key,
             ok=True,
             estimate=float(result.params.iloc[i]),
@@ -163,17 +180,13 @@ class _Engine:
         return cached
 
     def _make_sample(self, spec: ModelSpec) -> _Sample:
-        source = spec.source
-        selection = select_rows(self.arrays.codes, spec.data, source)
-        positions = selection.positions
-        trend_origin = int(self.arrays.year[positions].min())
-        dep = transform_dependent(self.arrays, positions, spec.data.measure, spec.dependent, source)
-        if not dep.keep.all():
-            positions = positions[dep.keep]
-        keys = self._row_key[positions]
-        order = np.argsort(keys, kind="stable")
-        sample_key = (np.ascontiguousarray(keys[order]).tobytes(), trend_origin)
-        return _Sample(positions, dep.values, keys, trend_origin, sample_key)
+        base = select_sample(self.arrays, spec.data, spec.dependent, spec.source)
+        keys = self._row_key[base.positions]
+        # a panel sorted by country, industry and year gives sorted keys: no sort needed
+        order = None if np.all(keys[1:] > keys[:-1]) else np.argsort(keys, kind="stable")
+        ordered = keys if order is None else keys[order]
+        sample_key = (np.ascontiguousarray(ordered).tobytes(), base.trend_origin)
+        return _Sample(base, keys, sample_key, order)
 
     def _design_key(self, spec: ModelSpec, sample: _Sample) -> tuple:
         """What a design depends on: the rows, the formula and, when the formula reads an
@@ -182,32 +195,31 @@ class _Engine:
         reads_measure = not formula_variables(spec.formula).isdisjoint(MEASURES)
         return (sample.sample_key, spec.data.definition if reads_measure else None, spec.formula)
 
-    def _design(self, spec: ModelSpec, sample: _Sample, drop_intercept: bool) -> Design:
-        """The design of ``spec`` on the sample, checked for singularity.
+    def _design(self, spec: ModelSpec, sample: _Sample, estimator: str) -> Design:
+        """The (unchecked) design of ``spec`` on the sample.
 
         The design is built with the row keys in place of the dependent variable, so that
         it records the order of its rows; each specification's own dependent variable is
         then put in that order (:func:`_align`).
         """
-        key = (*self._design_key(spec, sample), drop_intercept)
+        # first differences drop the intercept: the one estimator with its own design
+        key = (*self._design_key(spec, sample), estimator == "fd")
         cached = self._designs.get(key)
         if cached is None:
             try:
                 variables = check_variables(spec.formula, self.columns, spec.source)
-                design, _ = build_design(
+                design, _ = sample_design(
                     self.arrays,
-                    sample.positions,
-                    sample.keys.astype(float),
+                    sample.base,
                     spec.formula,
                     variables,
-                    sample.trend_origin,
-                    None,
-                    drop_intercept,
+                    estimator,
                     spec.source,
+                    y=sample.keys.astype(float),
                 )
-                if design.x.shape[1] and not clearly_full_rank(design.x):
-                    check_not_singular(design.x, design.names, spec.source)
-                cached = design
+                # every later step reads the regressors column by column (means, group
+                # sums, transformations): one copy in column order serves them all
+                cached = replace(design, x=np.asfortranarray(design.x))
             except ServmodelError as exc:
                 cached = exc
             self._designs[key] = cached
@@ -235,21 +247,9 @@ class _Engine:
         before fitting, in the same order, with the same messages."""
         opts = spec.frequentist
         assert opts is not None
-        source = spec.source
-        est = opts.estimator
-        design = self._design(spec, sample, drop_intercept=est == "fd")
-        if not any(n != INTERCEPT for n in design.names) and est in ("fe", "fd"):
-            raise EstimationError(
-                f"{source}: the formula has no regressor besides the "
-                f"intercept, which estimator {est!r} cannot estimate alone; "
-                "add a variable"
-            )
-        if design.x.shape[1] == 0:
-            raise EstimationError(f"{source}: the formula has no terms (not even an intercept)")
-        check_absorbed(
-            design.x, design.names, est, opts.effects, design.entity, design.time, source
-        )
-        return make_block(design, est, opts.effects, source)
+        design = self._design(spec, sample, opts.estimator)
+        check_design(design, opts.estimator, opts.effects, spec.source)
+        return make_block(design, opts.estimator, opts.effects, spec.source)
 
     # --- estimation ---------------------------------------------------------------------
     def _solve(self, members: list[tuple[Job, _Sample]]) -> list[Outcome]:
@@ -259,7 +259,7 @@ class _Engine:
         try:
             block = self._block(spec0, members[0][1])
         except ServmodelError as exc:
-            return [skipped(job.key, exc, job.spec.source) for job, _ in members]
+            return [self._skipped(job.key, exc, job.spec.source) for job, _ in members]
         design = block.design
         # one dependent variable per distinct [dependent] + measure: all columns at once
         columns: dict[tuple, int] = {}
@@ -276,21 +276,23 @@ class _Engine:
             fitted = fit_columns(block, est, y)
         except (EstimationError, ValueError, np.linalg.LinAlgError) as exc:
             return [
-                skipped(job.key, _estimation_message(est, exc, job.spec.source), job.spec.source)
+                self._skipped(
+                    job.key, _estimation_message(est, exc, job.spec.source), job.spec.source
+                )
                 for job, _ in members
             ]
         sd_y = y.std(axis=0, ddof=1)
         out = []
         for job, _ in members:
             if job.term not in design.names:
-                out.append(skipped(job.key, _missing_term(job.term, design.names)))
+                out.append(self._skipped(job.key, _missing_term(job.term, design.names)))
                 continue
             col = columns[(job.spec.data, job.spec.dependent)]
             try:
                 out.append(self._covariance(job, block, fitted, col, float(sd_y[col])))
             except (ServmodelError, ValueError, np.linalg.LinAlgError) as exc:
                 out.append(
-                    skipped(
+                    self._skipped(
                         job.key, _estimation_message(est, exc, job.spec.source), job.spec.source
                     )
                 )
@@ -310,7 +312,7 @@ class _Engine:
             setup = setups[key] = setup_covariance(
                 opts,
                 design,
-                index,  # type: ignore[arg-type]
+                index,
                 spec.source,
             )
         return key, setup
@@ -329,7 +331,7 @@ class _Engine:
             memo[(col, key)] = self._cov_matrix(block, fitted, col, key, setup, spec)
         cov, inference = memo[(col, key)]
         i = design.names.index(job.term)
-        return Outcome(
+        return self._outcome(
             job.key,
             ok=True,
             estimate=float(fitted["params"][i, col]),
@@ -367,7 +369,8 @@ class _Engine:
         cov = panel_covariance(
             kwargs["cov_type"],
             x,
-            y - x @ params,
+            y,
+            params,
             debiased=kwargs["debiased"],
             clusters=(
                 None if not codes else codes[0] if len(codes) == 1 else np.column_stack(codes)
@@ -393,9 +396,12 @@ class _Engine:
 def _align(sample: _Sample, rows: np.ndarray) -> np.ndarray:
     """The sample's dependent variable in the order of the design rows (``rows`` are the
     row keys of the design; a design drops rows with missing regressors, never adds)."""
-    order = np.argsort(sample.keys, kind="stable")
-    at = np.searchsorted(sample.keys[order], rows)
-    return sample.y[order[at]]
+    if np.array_equal(rows, sample.keys):
+        return sample.base.y
+    if sample.order is None:
+        return sample.base.y[np.searchsorted(sample.keys, rows)]
+    at = np.searchsorted(sample.keys[sample.order], rows)
+    return sample.base.y[sample.order[at]]
 
 
 def _missing_term(term: str, names: tuple[str, ...]) -> str:
