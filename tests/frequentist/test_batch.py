@@ -97,10 +97,10 @@ def test_ordinary_pages_restores_numpy_setting():
 
 
 def test_batch_engine_imports_before_sensitivity():
-    """servmodel.sensitivity re-exports run_jobs from the engine, which reads the job
-    types of servmodel.sensitivity: either may be imported first."""
+    """servmodel.sensitivity re-exports run_jobs and the job types from the batch
+    package, which does not import servmodel.sensitivity: either may be imported first."""
     code = (
         "import servmodel.frequentist.batch.engine as e, servmodel.sensitivity as s; "
-        "assert s.run_jobs is e.run_jobs"
+        "assert s.run_jobs is e.run_jobs and s.Outcome is e.Outcome"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)

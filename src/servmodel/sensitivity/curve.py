@@ -45,6 +45,20 @@ def _choice_label(dimension: str, choice: str) -> str:
     return choice.replace("_", " ") if dimension == "measure" else choice
 
 
+def sorted_by_value(table: pd.DataFrame, column: str, digits: int = 10) -> pd.DataFrame:
+    """The specifications in the order of the curve: by ``column`` to ``digits``
+    significant digits, ties in the table's (the grid's) order.
+
+    Specifications that agree in theory (for some targets pooled OLS, fixed and random
+    effects and Mundlak give one estimate, shared by every covariance choice) differ at
+    most in the 15th digit, by the order of the arithmetic alone; sorting on the full
+    value would let that noise decide their order, and so the picture.
+    """
+    key = table[column].map(lambda v: float(f"{v:.{digits}g}"))
+    order = np.argsort(key.to_numpy(), kind="stable")
+    return table.iloc[order].reset_index(drop=True)
+
+
 def plot_spec_curve(
     table: pd.DataFrame,
     dimensions: Sequence[str],
@@ -82,7 +96,7 @@ def plot_spec_curve(
 
     column = value_column(scale)
     low, high = ("conf_low_sd", "conf_high_sd") if scale == "sd" else ("conf_low", "conf_high")
-    data = table.sort_values(column, kind="stable").reset_index(drop=True)
+    data = sorted_by_value(table, column)
     n = len(data)
     x = np.arange(1, n + 1)
     significant = data["p_value"].to_numpy() < alpha

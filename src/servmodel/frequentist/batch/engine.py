@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -39,6 +39,7 @@ from servmodel.frequentist.adapter import panel_index
 from servmodel.frequentist.arrays import PanelArrays, panel_arrays
 from servmodel.frequentist.batch.covariance import panel_covariance
 from servmodel.frequentist.batch.estimators import Block, fit_columns, make_block
+from servmodel.frequentist.batch.jobs import Job, Outcome, skipped
 from servmodel.frequentist.batch.memory import ordinary_pages
 from servmodel.frequentist.covariance import CovarianceSetup, setup_covariance
 from servmodel.frequentist.design import Design, check_variables
@@ -53,9 +54,6 @@ from servmodel.frequentist.prefit import (
 from servmodel.intensity import IntensityPanel
 from servmodel.intensity.measures import MEASURES
 from servmodel.spec import ModelSpec, formula_variables
-
-if TYPE_CHECKING:
-    from servmodel.sensitivity.jobs import Job, Outcome
 
 FAST_ESTIMATORS = ("pooled", "fe", "re", "mundlak", "fd")
 
@@ -113,12 +111,6 @@ class _Engine:
         self._samples: dict[tuple, _Sample | ServmodelError] = {}
         self._designs: dict[tuple, Design | ServmodelError] = {}
         self._blocks: dict[tuple, Block | ServmodelError] = {}
-        # servmodel.sensitivity imports this module (for run_jobs) while it initializes:
-        # its job types are looked up here, so that either package can be imported first
-        from servmodel.sensitivity import jobs
-
-        self._outcome = jobs.Outcome
-        self._skipped = jobs.skipped
 
     # --- orchestration ------------------------------------------------------------------
     def run(self, jobs: list[Job]) -> list[Outcome]:
@@ -128,14 +120,14 @@ class _Engine:
             spec = job.spec
             opts = spec.frequentist
             if opts is None:
-                out[job.key] = self._skipped(job.key, "not a [frequentist] specification")
+                out[job.key] = skipped(job.key, "not a [frequentist] specification")
                 continue
             if opts.estimator not in FAST_ESTIMATORS or opts.weights != "none":
                 out[job.key] = self._fallback(job)
                 continue
             sample = self._sample(spec)
             if isinstance(sample, ServmodelError):
-                out[job.key] = self._skipped(job.key, sample, spec.source)
+                out[job.key] = skipped(job.key, sample, spec.source)
                 continue
             block_key = (*self._design_key(spec, sample), opts.estimator, opts.effects)
             groups[block_key].append((job, sample))
@@ -149,14 +141,14 @@ class _Engine:
         try:
             result = frequentist_fit(job.spec, self.panel)
         except ServmodelError as exc:
-            return self._skipped(job.key, exc, job.spec.source)
+            return skipped(job.key, exc, job.spec.source)
         if job.term not in result.terms:
-            return self._skipped(job.key, _missing_term(job.term, result.terms))
+            return skipped(job.key, _missing_term(job.term, result.terms))
         i = result.terms.index(job.term)
         sample = self._sample(job.spec)
         sd_y = float(np.std(sample.base.y, ddof=1)) if isinstance(sample, _Sample) else np.nan
         inf = result.inference
-        return self._outcome(
+        return Outcome(
             job.key,
             ok=True,
             estimate=float(result.params.iloc[i]),
@@ -259,7 +251,7 @@ class _Engine:
         try:
             block = self._block(spec0, members[0][1])
         except ServmodelError as exc:
-            return [self._skipped(job.key, exc, job.spec.source) for job, _ in members]
+            return [skipped(job.key, exc, job.spec.source) for job, _ in members]
         design = block.design
         # one dependent variable per distinct [dependent] + measure: all columns at once
         columns: dict[tuple, int] = {}
@@ -276,23 +268,21 @@ class _Engine:
             fitted = fit_columns(block, est, y)
         except (EstimationError, ValueError, np.linalg.LinAlgError) as exc:
             return [
-                self._skipped(
-                    job.key, _estimation_message(est, exc, job.spec.source), job.spec.source
-                )
+                skipped(job.key, _estimation_message(est, exc, job.spec.source), job.spec.source)
                 for job, _ in members
             ]
         sd_y = y.std(axis=0, ddof=1)
         out = []
         for job, _ in members:
             if job.term not in design.names:
-                out.append(self._skipped(job.key, _missing_term(job.term, design.names)))
+                out.append(skipped(job.key, _missing_term(job.term, design.names)))
                 continue
             col = columns[(job.spec.data, job.spec.dependent)]
             try:
                 out.append(self._covariance(job, block, fitted, col, float(sd_y[col])))
             except (ServmodelError, ValueError, np.linalg.LinAlgError) as exc:
                 out.append(
-                    self._skipped(
+                    skipped(
                         job.key, _estimation_message(est, exc, job.spec.source), job.spec.source
                     )
                 )
@@ -331,7 +321,7 @@ class _Engine:
             memo[(col, key)] = self._cov_matrix(block, fitted, col, key, setup, spec)
         cov, inference = memo[(col, key)]
         i = design.names.index(job.term)
-        return self._outcome(
+        return Outcome(
             job.key,
             ok=True,
             estimate=float(fitted["params"][i, col]),
