@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from servmodel._memo import remembered
 from servmodel.errors import EstimationError, SpecError
 from servmodel.frequentist.arrays import panel_arrays
 from servmodel.intensity import IntensityPanel
@@ -241,16 +242,7 @@ class _Sections:
         self._dicts: dict[int, tuple[Any, dict[str, Any]]] = {}
 
     def _get(self, key: tuple, build: Callable[[], Any]) -> Any:
-        made = self._built.get(key)
-        if made is None:
-            try:
-                made = build()
-            except SpecError as exc:
-                made = exc
-            self._built[key] = made
-        if isinstance(made, SpecError):
-            raise made
-        return made
+        return remembered(self._built, key, build, SpecError)
 
     def dependent(self, transform: str) -> DependentSpec:
         """The ``[dependent]`` section of ``transform``."""

@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from servmodel._memo import remembered
 from servmodel.errors import EstimationError, ServmodelError
 from servmodel.frequentist.adapter import panel_index
 from servmodel.frequentist.arrays import PanelArrays, panel_arrays
@@ -162,14 +163,10 @@ class _Engine:
     # --- shared stages ------------------------------------------------------------------
     def _sample(self, spec: ModelSpec) -> _Sample | ServmodelError:
         key = (spec.data, spec.dependent)
-        cached = self._samples.get(key)
-        if cached is None:
-            try:
-                cached = self._make_sample(spec)
-            except ServmodelError as exc:
-                cached = exc
-            self._samples[key] = cached
-        return cached
+        try:
+            return remembered(self._samples, key, lambda: self._make_sample(spec), ServmodelError)
+        except ServmodelError as exc:
+            return exc
 
     def _make_sample(self, spec: ModelSpec) -> _Sample:
         base = select_sample(self.arrays, spec.data, spec.dependent, spec.source)
@@ -196,43 +193,29 @@ class _Engine:
         """
         # first differences drop the intercept: the one estimator with its own design
         key = (*self._design_key(spec, sample), estimator == "fd")
-        cached = self._designs.get(key)
-        if cached is None:
-            try:
-                variables = check_variables(spec.formula, self.columns, spec.source)
-                design, _ = sample_design(
-                    self.arrays,
-                    sample.base,
-                    spec.formula,
-                    variables,
-                    estimator,
-                    spec.source,
-                    y=sample.keys.astype(float),
-                )
-                # every later step reads the regressors column by column (means, group
-                # sums, transformations): one copy in column order serves them all
-                cached = replace(design, x=np.asfortranarray(design.x))
-            except ServmodelError as exc:
-                cached = exc
-            self._designs[key] = cached
-        if isinstance(cached, ServmodelError):
-            raise cached
-        return cached
+
+        def build() -> Design:
+            variables = check_variables(spec.formula, self.columns, spec.source)
+            design, _ = sample_design(
+                self.arrays,
+                sample.base,
+                spec.formula,
+                variables,
+                estimator,
+                spec.source,
+                y=sample.keys.astype(float),
+            )
+            # every later step reads the regressors column by column (means, group
+            # sums, transformations): one copy in column order serves them all
+            return replace(design, x=np.asfortranarray(design.x))
+
+        return remembered(self._designs, key, build, ServmodelError)
 
     def _block(self, spec: ModelSpec, sample: _Sample) -> Block:
         opts = spec.frequentist
         assert opts is not None
         key = (*self._design_key(spec, sample), opts.estimator, opts.effects)
-        cached = self._blocks.get(key)
-        if cached is None:
-            try:
-                cached = self._make_block(spec, sample)
-            except ServmodelError as exc:
-                cached = exc
-            self._blocks[key] = cached
-        if isinstance(cached, ServmodelError):
-            raise cached
-        return cached
+        return remembered(self._blocks, key, lambda: self._make_block(spec, sample), ServmodelError)
 
     def _make_block(self, spec: ModelSpec, sample: _Sample) -> Block:
         """Design, checks and the transformed regressors: what ``frequentist.fit`` checks
