@@ -72,7 +72,7 @@ def read_toml(path: Path, what: str, hint: str) -> dict[str, Any]:
     Raises
     ------
     UsageError
-        The file does not exist or is a directory.
+        The file does not exist or is a directory or other special file.
     SpecError
         The file is not UTF-8 or not valid TOML (with line and column).
     """
@@ -80,6 +80,9 @@ def read_toml(path: Path, what: str, hint: str) -> dict[str, Any]:
         raise UsageError(f"{what} {path} does not exist; check the path ({hint})")
     if path.is_dir():
         raise UsageError(f"{what} {path} is a directory; give a .toml file")
+    if not path.is_file():
+        # a device or a pipe would read as an empty document and fail later, obscurely
+        raise UsageError(f"{what} {path} is not a regular file; give a .toml file")
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -35,3 +36,11 @@ def test_installed_command_prints_one_line(tmp_path):
     assert len(lines) == 1, proc.stderr
     assert lines[0].startswith("error: Invalid value for '--chains'")
     assert "servmodel bayes --help" in lines[0] and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("command", ["estimate", "sensitivity"])
+def test_a_device_given_as_spec_or_grid(command, capsys):
+    if not os.path.exists("/dev/null"):
+        pytest.skip("no character device /dev/null here")
+    expect_error(capsys, [command, "/dev/null"], 2, ["/dev/null", "not a regular file"],
+                 ["give a .toml file"])

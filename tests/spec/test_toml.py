@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from servmodel._toml import check_keys, parse_toml, read_toml
@@ -58,3 +60,11 @@ def test_unknown_key_suggests_the_nearest_and_lists_the_allowed():
     assert str(err.value) == (
         "g.toml: unknown key 'zzz' in [curve]; allowed: definition, measure, years"
     )
+
+
+def test_a_device_is_named_as_such(tmp_path):
+    device = Path("/dev/null")
+    if not device.exists():
+        pytest.skip("no character device /dev/null here")
+    with pytest.raises(UsageError, match=r"^model spec /dev/null is not a regular file"):
+        read_toml(device, "model spec", "examples: models/")
